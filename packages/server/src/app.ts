@@ -1,0 +1,107 @@
+import fs from "node:fs";
+import swagger from "@fastify/swagger";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from "fastify";
+import type { AppContext } from "./context.js";
+import { InvalidDataError } from "./errors.js";
+import { installAuth } from "./plugins/auth.js";
+import { installErrorHandling, installMethodNotAllowed } from "./plugins/errors.js";
+import { hashBodyIfIdempotent, installIdempotency } from "./plugins/idempotency.js";
+import { rateLimitHook } from "./plugins/rate-limit.js";
+import { apiRoutes } from "./routes/index.js";
+
+export const API_PREFIX = "/api/v1";
+
+/** The Fastify application: plugins first, then every /api/v1 route. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.maxBodyBytes,
+    https: config.tlsCert ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!) } : null,
+    // The CLI sends one append per request; idle keep-alive sockets are cheap.
+    keepAliveTimeout: 65_000,
+    // Per-request log lines cost ingest throughput; they appear at debug and trace.
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== "debug" && config.logLevel !== "trace",
+    }),
+  }) as unknown as FastifyInstance;
+  app.decorate("ctx", ctx);
+  app.decorateRequest("bodyHash", null);
+  installValidation(app);
+  installJsonParser(app);
+  installErrorHandling(app);
+
+  const routes = new Map<string, Set<string>>();
+  app.addHook("onRoute", (route) => {
+    const methods = routes.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method);
+    routes.set(route.url, methods);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Assay API v1 (Testmo-compatible)",
+        version: "1.0.0",
+        description: "Paths, fields and envelopes of Testmo's public API v1, served by Assay.",
+      },
+      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+      security: [{ bearerAuth: [] }],
+    },
+  });
+
+  const limit = rateLimitHook(app);
+  await app.register(
+    async (api) => {
+      api.addHook("onRequest", limit);
+      api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+      await api.register(async (authed) => {
+        installAuth(authed);
+        installIdempotency(authed);
+        await apiRoutes(authed);
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+  installMethodNotAllowed(app, new Map([...routes].filter(([url]) => url.startsWith(API_PREFIX))), limit);
+  return app;
+}
+
+/**
+ * Bodies are validated strictly (a string where a number belongs is a 422);
+ * query strings and path parameters are text, so they are coerced.
+ */
+function installValidation(app: FastifyInstance): void {
+  const common = { strict: false, allErrors: false, useDefaults: true } as const;
+  const bodyAjv = addFormats.default(new Ajv({ ...common, coerceTypes: false }));
+  const textAjv = addFormats.default(new Ajv({ ...common, coerceTypes: true }));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === "body" ? bodyAjv.compile(schema) : textAjv.compile(schema),
+  );
+  // Responses are built by presenters in the exact API shape: serialise as is.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+}
+
+/** JSON bodies: an empty body counts as `{}`; malformed JSON is a 422 that says where. */
+function installJsonParser(app: FastifyInstance): void {
+  // Only JSON (and, where a route adds it, multipart) bodies: anything else is a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    "application/json",
+    { parseAs: "string", bodyLimit: app.initialConfig.bodyLimit },
+    (request: FastifyRequest, body: string | Buffer, done) => {
+      const text = body.toString();
+      hashBodyIfIdempotent(request, text);
+      if (text.trim() === "") return done(null, {});
+      try {
+        done(null, JSON.parse(text));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        done(new InvalidDataError(`The request body is not valid JSON (${reason}). Send a JSON object.`), undefined);
+      }
+    },
+  );
+}

@@ -1,0 +1,29 @@
+import type { Redis } from "ioredis";
+import type { Config } from "./config.js";
+import type { RateLimiter } from "./lib/rate-limiter.js";
+import type { Access } from "./services/access.js";
+import type { StatusCatalog } from "./services/statuses.js";
+import type { Storage } from "./storage/db.js";
+import type { AuthUser } from "./storage/repositories/users.js";
+
+/** Everything a request handler may reach, built once per server process. */
+export interface AppContext {
+  config: Config;
+  storage: Storage;
+  redis: Redis | null;
+  rateLimiter: RateLimiter;
+  statuses: StatusCatalog;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    /** set by the auth plugin on every /api/v1 route */
+    user: AuthUser;
+    access: Access;
+    /** SHA-256 of the raw body, computed only when an Idempotency-Key is sent */
+    bodyHash: string | null;
+  }
+}

@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+import { Command, Option } from "commander";
+import { ConfigError, loadConfig } from "./config.js";
+import { startServer } from "./server.js";
+import {
+  AdminError,
+  createProject,
+  createToken,
+  createUser,
+  findUserIdByEmail,
+  ROLE_NAMES,
+  revokeToken,
+} from "./services/admin.js";
+import { runDemo } from "./services/demo.js";
+import { addGroupMembers, createGroup, setAccess } from "./services/identity.js";
+import { registerManualCommands } from "./services/manual-commands.js";
+import { openStorage, type Storage } from "./storage/db.js";
+import { migrateToLatest } from "./storage/migrate.js";
+
+/** `assay-server`: runs the server and manages users, tokens and projects from the shell. */
+const program = new Command("assay-server")
+  .description("Assay test management server (Testmo API v1 compatible). Configured by ASSAY_* environment variables.")
+  .showHelpAfterError();
+
+program
+  .command("start", { isDefault: true })
+  .description("start the server (creates the database, an administrator, a first project and a token on first start)")
+  .action(async () => {
+    const server = await startServer(loadConfig());
+    if (server.generatedToken) {
+      process.stdout.write(
+        `\n  Assay is ready. Administrator API token (shown only this once, store it safely):\n\n    ${server.generatedToken}\n\n` +
+          `  Try: curl -H "Authorization: Bearer ${server.generatedToken}" ${server.url}/api/v1/projects\n\n`,
+      );
+    }
+    process.stdout.write(`Assay listening on ${server.url}\n`);
+    const stop = async (signal: string) => {
+      server.app.log.info(`${signal} received: finishing open requests, then stopping`);
+      await server.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+  });
+
+const roleOption = new Option("--role <role>", "global role").choices(Object.keys(ROLE_NAMES)).default("tester");
+
+const user = program.command("user").description("manage users");
+user
+  .command("create")
+  .description("create a user and print its id")
+  .requiredOption("--email <email>", "e-mail address (unique)")
+  .requiredOption("--name <name>", "display name")
+  .addOption(roleOption)
+  .option("--api", "a dedicated API user (is_api)")
+  .option("--token <name>", "also create an API token with this name and print it")
+  .action((options) =>
+    withStorage(async ({ db }) => {
+      const id = await createUser(db, {
+        email: options.email,
+        name: options.name,
+        role: options.role,
+        isApi: options.api,
+      });
+      console.log(`Created user ${id} (${options.email}, ${options.role})`);
+      if (options.token) console.log(await createToken(db, id, options.token));
+    }),
+  );
+
+const token = program.command("token").description("manage API tokens");
+token
+  .command("create")
+  .description("create an API token for a user and print it (it is shown only once)")
+  .requiredOption("--email <email>", "the user's e-mail")
+  .requiredOption("--name <name>", "a name that says where the token is used, e.g. 'CI'")
+  .action((options) =>
+    withStorage(async ({ db }) => {
+      console.log(await createToken(db, await findUserIdByEmail(db, options.email), options.name));
+    }),
+  );
+token
+  .command("revoke")
+  .description("revoke a token by id; requests with it then get 401")
+  .requiredOption("--id <id>", "token id", parsePositive)
+  .action((options) =>
+    withStorage(async ({ db }) => {
+      await revokeToken(db, options.id);
+      console.log(`Revoked token ${options.id}`);
+    }),
+  );
+
+const project = program.command("project").description("manage projects");
+project
+  .command("create")
+  .description("create a project and print its id")
+  .requiredOption("--name <name>", "project name")
+  .option("--note <note>", "description")
+  .action((options) =>
+    withStorage(async ({ db }) => {
+      console.log(await createProject(db, { name: options.name, note: options.note }));
+    }),
+  );
+project
+  .command("access")
+  .description(
+    "give a user (--email), a group (--group) or everyone (--default) a role in one project; --role none removes access, --role global removes the override",
+  )
+  .requiredOption("--project <id>", "project id", parsePositive)
+  .option("--email <email>", "the user's e-mail")
+  .option("--group <id>", "a group id (members get the role unless they have a user override)", parsePositive)
+  .option("--default", "the project's default for everyone without a user or group override")
+  .requiredOption("--role <role>", `${Object.keys(ROLE_NAMES).join(", ")}, none or global`)
+  .action((options) =>
+    withStorage(async ({ db }) => {
+      const targets = [options.email, options.group, options.default].filter((t) => t !== undefined);
+      if (targets.length !== 1) throw new AdminError("Name exactly one of --email, --group or --default.");
+      const role = options.role === "none" ? null : options.role;
+      const what =
+        options.role === "none" ? "no access" : options.role === "global" ? "their global role" : options.role;
+      const target = options.email
+        ? { userId: await findUserIdByEmail(db, options.email) }
+        : options.group
+          ? { groupId: options.group as number }
+          : { projectDefault: true as const };
+      await setAccess(db, options.project, target, role);
+      const who = options.email ? `User ${options.email}` : options.group ? `Group ${options.group}` : "Everyone else";
+      console.log(`${who} now has ${what} in project ${options.project}`);
+    }),
+  );
+
+const group = program.command("group").description("manage groups of users");
+group
+  .command("create")
+  .description("create a group and print its id")
+  .requiredOption("--name <name>", "group name (unique)")
+  .action((options) =>
+    withStorage(async ({ db }) => {
+      console.log(await createGroup(db, { name: options.name }));
+    }),
+  );
+group
+  .command("add-member")
+  .description("add a user to a group")
+  .requiredOption("--group <id>", "group id", parsePositive)
+  .requiredOption("--email <email>", "the user's e-mail")
+  .action((options) =>
+    withStorage(async ({ db }) => {
+      await addGroupMembers(db, options.group, [await findUserIdByEmail(db, options.email)]);
+      console.log(`User ${options.email} is a member of group ${options.group}`);
+    }),
+  );
+
+program
+  .command("demo")
+  .description('fill a new project named "Demo" with realistic data: cases, milestones, runs, sessions, automation')
+  .action(() =>
+    withStorage(async (storage) => {
+      const summary = await runDemo(storage);
+      console.log(
+        `Created project "Demo" (id ${summary.projectId}): ${summary.cases} cases, ${summary.milestones} milestones, ` +
+          `${summary.runs} runs, ${summary.sessions} sessions, ${summary.automationRuns} automation runs`,
+      );
+    }),
+  );
+
+registerManualCommands(program, withStorage);
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new AdminError(`"${value}" is not a positive whole number.`);
+  return n;
+}
+
+async function withStorage(work: (storage: Storage) => Promise<void>): Promise<void> {
+  const storage = openStorage(loadConfig());
+  try {
+    await migrateToLatest(storage);
+    await work(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof AdminError) {
+    console.error(`assay-server: ${error.message}`);
+  } else {
+    console.error("assay-server:", error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import type { FastifyError } from "fastify";
+import { describe, expect, it } from "vitest";
+import { validationErrors } from "./errors.js";
+
+function ajvError(validation: unknown[], validationContext = "body"): FastifyError {
+  return Object.assign(new Error("invalid"), { validation, validationContext }) as unknown as FastifyError;
+}
+
+describe("validationErrors: Ajv errors to Testmo's errors map", () => {
+  it("names nested fields with dotted paths, as the CLI prints them", () => {
+    const errors = validationErrors(
+      ajvError([{ instancePath: "/tests/3/key", keyword: "pattern", params: { pattern: "^[a-z0-9]+$" } }]),
+    );
+    expect(errors).toEqual({ "tests.3.key": ["The tests.3.key field must match the pattern ^[a-z0-9]+$."] });
+  });
+
+  it("reports a missing property under its own name", () => {
+    const errors = validationErrors(
+      ajvError([{ instancePath: "/fields/0", keyword: "required", params: { missingProperty: "name" } }]),
+    );
+    expect(errors).toEqual({ "fields.0.name": ["The fields.0.name field is required."] });
+  });
+
+  it("lists the allowed values of an enum and falls back to the request part for whole-object errors", () => {
+    const perPage = validationErrors(
+      ajvError(
+        [{ instancePath: "/per_page", keyword: "enum", params: { allowedValues: [15, 25, 50, 100] } }],
+        "querystring",
+      ),
+    );
+    expect(perPage.per_page![0]).toBe("The per_page field must be one of: 15, 25, 50, 100.");
+    const body = validationErrors(ajvError([{ instancePath: "", keyword: "type", params: { type: "object" } }]));
+    expect(body).toEqual({ body: ["The body field must be of type object."] });
+  });
+
+  it("tells how to fix too many items and too long strings", () => {
+    const errors = validationErrors(
+      ajvError([
+        { instancePath: "/tests", keyword: "maxItems", params: { limit: 10000 } },
+        { instancePath: "/name", keyword: "maxLength", params: { limit: 750 } },
+      ]),
+    );
+    expect(errors.tests![0]).toContain("split the request");
+    expect(errors.name![0]).toContain("750 characters");
+  });
+});

@@ -1,0 +1,662 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BACKENDS } from "../test-support/backends.js";
+import { ApiClient, type ApiResponse, makeTests } from "../test-support/http.js";
+import { runServerCommand, startServerProcess, type TestServer } from "../test-support/server-process.js";
+
+/**
+ * The permission proof, over HTTP against the real server on every backend:
+ * 1. a matrix role × endpoint → expected status, for every endpoint the app
+ *    serves (a guard test fails when an endpoint is missing from the matrix);
+ * 2. a cross-project suite: a user of one project cannot read or change
+ *    anything of another project by id in the path, in a filter, in an
+ *    expands or in a body reference.
+ * Project A is the `assay-server demo` project, so every resource has data.
+ *
+ * Adding an endpoint: add one entry to ENDPOINTS below: its `METHOD /path` as
+ * in openapi.json, a `prepare` that makes a fresh target with the admin client
+ * (called once per role, so writes never collide) and the expected statuses,
+ * usually one of the helpers read(), write() or adminOnly().
+ */
+
+const ROLES = ["administrator", "projectManager", "tester", "readOnly", "noAccess", "apiUser"] as const;
+type RoleName = (typeof ROLES)[number];
+type Expected = Record<RoleName, number>;
+
+/** Project-scoped read: everyone with access may, a user without access to the project gets 403. */
+const read = (ok = 200): Expected => ({
+  administrator: ok,
+  projectManager: ok,
+  tester: ok,
+  readOnly: ok,
+  noAccess: 403,
+  apiUser: ok,
+});
+/** Tester-level write (automation, repository, results): read-only users and users without access get 403. */
+const write = (ok: number): Expected => ({ ...read(ok), readOnly: 403, noAccess: 403 });
+/** Installation-wide reads every authenticated user may make. */
+const anyone = (ok = 200): Expected => ({ ...read(ok), noAccess: ok });
+/** The `/x` extension: administrators only. */
+const adminOnly = (ok: number): Expected => ({
+  administrator: ok,
+  projectManager: 403,
+  tester: 403,
+  readOnly: 403,
+  noAccess: 403,
+  apiUser: 403,
+});
+
+interface Fixture {
+  admin: ApiClient;
+  /** the project every role is tested against (roles differ only there) */
+  projectId: number;
+  /** a user who can view only project A */
+  insiderId: number;
+  /** a group with access to project A */
+  groupId: number;
+  /** objects of project A made by `assay-server demo` */
+  demo: { milestoneId: number; runId: number; sessionId: number };
+  unique(): string;
+}
+
+interface Target {
+  path: string;
+  /** a JSON body */
+  body?: unknown;
+  /** or a multipart/form-data body of text files */
+  files?: { field: string; name: string; content: string }[];
+}
+
+/** Sends a target's request as the holder of `token`: JSON, or multipart when it has files. */
+async function send(client: ApiClient, method: string, target: Target, token: string): Promise<ApiResponse> {
+  if (!target.files) return client.request(method, target.path, { token, body: target.body });
+  const form = new FormData();
+  for (const f of target.files) form.append(f.field, new Blob([f.content], { type: "text/plain" }), f.name);
+  const response = await fetch(`${client.baseUrl}/api/v1${target.path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+    body: form,
+  });
+  const text = await response.text();
+  const json = (response.headers.get("content-type") ?? "").includes("json");
+  return { status: response.status, headers: response.headers, body: json && text ? JSON.parse(text) : text };
+}
+
+interface Endpoint {
+  /** `METHOD /path` exactly as openapi.json names it, without /api/v1 */
+  route: string;
+  prepare(f: Fixture): Promise<Target> | Target;
+  expected: Expected;
+}
+
+async function newRun(f: Fixture): Promise<number> {
+  const res = await f.admin.post(`/projects/${f.projectId}/automation/runs`, { name: f.unique(), source: "matrix" });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function newThread(f: Fixture): Promise<number> {
+  const res = await f.admin.post(`/automation/runs/${await newRun(f)}/threads`, {});
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function newCase(f: Fixture): Promise<number> {
+  const res = await f.admin.post(`/projects/${f.projectId}/cases`, { cases: [{ name: f.unique() }] });
+  expect(res.status).toBe(201);
+  return res.body.result[0].id;
+}
+
+const TEXT_FILE = { name: "notes.txt", content: "hello" };
+
+async function newAttachment(f: Fixture): Promise<{ caseId: number; attachmentId: number }> {
+  const caseId = await newCase(f);
+  const target = { path: `/cases/${caseId}/attachments/single`, files: [{ field: "file", ...TEXT_FILE }] };
+  const res = await send(f.admin, "POST", target, f.admin.token!);
+  expect(res.status).toBe(201);
+  return { caseId, attachmentId: res.body.result[0].id };
+}
+
+async function newFolder(f: Fixture): Promise<number> {
+  const res = await f.admin.post(`/projects/${f.projectId}/folders`, { folders: [{ name: f.unique() }] });
+  expect(res.status).toBe(201);
+  return res.body.result[0].id;
+}
+
+const ENDPOINTS: Endpoint[] = [
+  // Current user, users, groups, roles, project users
+  { route: "GET /user", prepare: () => ({ path: "/user" }), expected: anyone() },
+  { route: "GET /users", prepare: () => ({ path: "/users" }), expected: anyone() },
+  {
+    route: "GET /users/{user_id}",
+    // The insider works only in project A: whoever cannot view A shares no project with them.
+    prepare: (f) => ({ path: `/users/${f.insiderId}` }),
+    expected: read(),
+  },
+  { route: "GET /groups", prepare: () => ({ path: "/groups" }), expected: anyone() },
+  { route: "GET /groups/{group_id}", prepare: (f) => ({ path: `/groups/${f.groupId}` }), expected: read() },
+  { route: "GET /roles", prepare: () => ({ path: "/roles" }), expected: anyone() },
+  { route: "GET /roles/{role_id}", prepare: () => ({ path: "/roles/1" }), expected: anyone() },
+  {
+    route: "GET /projects/{project_id}/users",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/users` }),
+    expected: read(),
+  },
+  // Projects (the list only hides what a user may not see)
+  { route: "GET /projects", prepare: () => ({ path: "/projects" }), expected: anyone() },
+  { route: "GET /projects/{project_id}", prepare: (f) => ({ path: `/projects/${f.projectId}` }), expected: read() },
+  // Automation sources and runs
+  {
+    route: "GET /projects/{project_id}/automation/sources",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/automation/sources` }),
+    expected: read(),
+  },
+  {
+    route: "GET /automation/sources/{automation_source_id}",
+    prepare: async (f) => {
+      await newRun(f);
+      const sources = await f.admin.get(`/projects/${f.projectId}/automation/sources`);
+      return { path: `/automation/sources/${sources.body.result[0].id}` };
+    },
+    expected: read(),
+  },
+  {
+    route: "GET /projects/{project_id}/automation/runs",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/automation/runs` }),
+    expected: read(),
+  },
+  {
+    route: "GET /automation/runs/{automation_run_id}",
+    prepare: async (f) => ({ path: `/automation/runs/${await newRun(f)}` }),
+    expected: read(),
+  },
+  {
+    route: "POST /projects/{project_id}/automation/runs",
+    prepare: (f) => ({
+      path: `/projects/${f.projectId}/automation/runs`,
+      body: { name: f.unique(), source: "matrix" },
+    }),
+    expected: write(201),
+  },
+  {
+    route: "POST /automation/runs/{automation_run_id}/append",
+    prepare: async (f) => ({
+      path: `/automation/runs/${await newRun(f)}/append`,
+      body: { links: [{ name: "CI", url: "https://ci.example.com/1" }] },
+    }),
+    expected: write(204),
+  },
+  {
+    route: "POST /automation/runs/{automation_run_id}/complete",
+    prepare: async (f) => ({ path: `/automation/runs/${await newRun(f)}/complete`, body: {} }),
+    expected: write(204),
+  },
+  {
+    route: "POST /automation/runs/{automation_run_id}/threads",
+    prepare: async (f) => ({ path: `/automation/runs/${await newRun(f)}/threads`, body: {} }),
+    expected: write(201),
+  },
+  {
+    route: "POST /automation/runs/threads/{automation_run_thread_id}/append",
+    prepare: async (f) => ({
+      path: `/automation/runs/threads/${await newThread(f)}/append`,
+      body: { tests: makeTests(2) },
+    }),
+    expected: write(204),
+  },
+  {
+    route: "POST /automation/runs/threads/{automation_run_thread_id}/complete",
+    prepare: async (f) => ({ path: `/automation/runs/threads/${await newThread(f)}/complete`, body: {} }),
+    expected: write(204),
+  },
+  // Milestones, manual runs and their results, sessions (made by `assay-server demo`)
+  {
+    route: "GET /projects/{project_id}/milestones",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/milestones` }),
+    expected: read(),
+  },
+  {
+    route: "GET /milestones/{milestone_id}",
+    prepare: (f) => ({ path: `/milestones/${f.demo.milestoneId}` }),
+    expected: read(),
+  },
+  {
+    route: "GET /projects/{project_id}/runs",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/runs` }),
+    expected: read(),
+  },
+  { route: "GET /runs/{run_id}", prepare: (f) => ({ path: `/runs/${f.demo.runId}` }), expected: read() },
+  {
+    route: "GET /runs/{run_id}/results",
+    prepare: (f) => ({ path: `/runs/${f.demo.runId}/results` }),
+    expected: read(),
+  },
+  {
+    route: "GET /projects/{project_id}/sessions",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/sessions` }),
+    expected: read(),
+  },
+  {
+    route: "GET /sessions/{session_id}",
+    prepare: (f) => ({ path: `/sessions/${f.demo.sessionId}` }),
+    expected: read(),
+  },
+  // Repository cases
+  {
+    route: "GET /projects/{project_id}/cases",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/cases` }),
+    expected: read(),
+  },
+  {
+    route: "POST /projects/{project_id}/cases",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/cases`, body: { cases: [{ name: f.unique() }] } }),
+    expected: write(201),
+  },
+  {
+    route: "PATCH /projects/{project_id}/cases",
+    prepare: async (f) => ({
+      path: `/projects/${f.projectId}/cases`,
+      body: { ids: [await newCase(f)], name: f.unique() },
+    }),
+    expected: write(200),
+  },
+  {
+    route: "DELETE /projects/{project_id}/cases",
+    prepare: async (f) => ({ path: `/projects/${f.projectId}/cases`, body: { ids: [await newCase(f)] } }),
+    expected: write(204),
+  },
+  // Case attachments
+  {
+    route: "GET /cases/{case_id}/attachments",
+    prepare: async (f) => ({ path: `/cases/${(await newAttachment(f)).caseId}/attachments` }),
+    expected: read(),
+  },
+  {
+    route: "POST /cases/{case_id}/attachments",
+    prepare: async (f) => ({
+      path: `/cases/${await newCase(f)}/attachments`,
+      files: [{ field: "files[]", ...TEXT_FILE }],
+    }),
+    expected: write(201),
+  },
+  {
+    route: "POST /cases/{case_id}/attachments/single",
+    prepare: async (f) => ({
+      path: `/cases/${await newCase(f)}/attachments/single`,
+      files: [{ field: "file", ...TEXT_FILE }],
+    }),
+    expected: write(201),
+  },
+  {
+    route: "DELETE /cases/{case_id}/attachments",
+    prepare: async (f) => {
+      const { caseId, attachmentId } = await newAttachment(f);
+      return { path: `/cases/${caseId}/attachments`, body: { ids: [attachmentId] } };
+    },
+    expected: write(204),
+  },
+  {
+    route: "GET /attachments/{attachment_id}/download",
+    prepare: async (f) => ({ path: `/attachments/${(await newAttachment(f)).attachmentId}/download` }),
+    expected: read(),
+  },
+  // Repository folders
+  {
+    route: "GET /projects/{project_id}/folders",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/folders` }),
+    expected: read(),
+  },
+  {
+    route: "POST /projects/{project_id}/folders",
+    prepare: (f) => ({ path: `/projects/${f.projectId}/folders`, body: { folders: [{ name: f.unique() }] } }),
+    expected: write(201),
+  },
+  {
+    route: "PATCH /projects/{project_id}/folders",
+    prepare: async (f) => ({
+      path: `/projects/${f.projectId}/folders`,
+      body: { ids: [await newFolder(f)], name: f.unique() },
+    }),
+    expected: write(200),
+  },
+  {
+    route: "DELETE /projects/{project_id}/folders",
+    prepare: async (f) => ({ path: `/projects/${f.projectId}/folders`, body: { ids: [await newFolder(f)] } }),
+    expected: write(204),
+  },
+  // Issue integrations are installation-wide (their "projects" are the issue tracker's)
+  { route: "GET /issues/connections", prepare: () => ({ path: "/issues/connections" }), expected: anyone() },
+  // Assay's /x extension (not Testmo): administrators only
+  {
+    route: "POST /x/users",
+    prepare: (f) => ({ path: "/x/users", body: { email: `${f.unique()}@example.com`, name: "New" } }),
+    expected: adminOnly(201),
+  },
+  {
+    route: "POST /x/groups",
+    prepare: (f) => ({ path: "/x/groups", body: { name: f.unique() } }),
+    expected: adminOnly(201),
+  },
+  {
+    route: "POST /x/groups/{group_id}/members",
+    prepare: (f) => ({ path: `/x/groups/${f.groupId}/members`, body: { user_ids: [f.insiderId] } }),
+    expected: adminOnly(204),
+  },
+  {
+    route: "PUT /x/projects/{project_id}/access",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/access`, body: { user_id: f.insiderId, role: "read-only" } }),
+    expected: adminOnly(204),
+  },
+];
+
+function methodOf(route: string): string {
+  return route.split(" ")[0]!;
+}
+
+describe.each(BACKENDS)("permissions on %s", (backend) => {
+  let server: TestServer;
+  let admin: ApiClient;
+  const tokens = {} as Record<RoleName, string>;
+  let fixture: Fixture;
+  let projectA: number;
+  let counter = 0;
+
+  const cli = (...args: string[]) => runServerCommand(server, args);
+  async function user(email: string, role: string, ...extra: string[]) {
+    const out = await cli(
+      "user",
+      "create",
+      "--email",
+      email,
+      "--name",
+      email,
+      "--role",
+      role,
+      ...extra,
+      "--token",
+      "t",
+    );
+    const lines = out.trim().split("\n");
+    return { id: Number(/Created user (\d+)/.exec(lines[0]!)![1]), token: lines.at(-1)!.trim() };
+  }
+
+  beforeAll(async () => {
+    server = await startServerProcess({ backend });
+    admin = new ApiClient(server.url, server.token);
+    tokens.administrator = server.token;
+    tokens.projectManager = (await user("pm@example.com", "project-manager")).token;
+    tokens.tester = (await user("tester@example.com", "tester")).token;
+    tokens.readOnly = (await user("reader@example.com", "read-only")).token;
+    tokens.noAccess = (await user("outsider@example.com", "tester")).token;
+    tokens.apiUser = (await user("bot@example.com", "tester", "--api")).token;
+    const insider = await user("insider@example.com", "read-only");
+    // Project A is the demo project (milestones, runs, sessions, cases…); project 1 is the outsider's home.
+    projectA = Number(/id (\d+)/.exec(await cli("demo"))![1]);
+    await cli("project", "access", "--project", String(projectA), "--email", "outsider@example.com", "--role", "none");
+    await cli("project", "access", "--project", "1", "--email", "insider@example.com", "--role", "none");
+    const groupId = Number(await cli("group", "create", "--name", "Project A team"));
+    await cli("project", "access", "--project", String(projectA), "--group", String(groupId), "--role", "tester");
+    const firstId = async (path: string) => (await admin.get(path)).body.result[0].id as number;
+    fixture = {
+      admin,
+      projectId: projectA,
+      insiderId: insider.id,
+      groupId,
+      demo: {
+        milestoneId: await firstId(`/projects/${projectA}/milestones`),
+        runId: await firstId(`/projects/${projectA}/runs`),
+        sessionId: await firstId(`/projects/${projectA}/sessions`),
+      },
+      unique: () => `m${backend}${++counter}`,
+    };
+  });
+  afterAll(() => server?.stop());
+
+  describe("matrix: role × endpoint → status", () => {
+    it("covers every endpoint the server serves", async () => {
+      const doc = await admin.get("/openapi.json");
+      // Only real operations: the 405 answers to other methods carry no operationId.
+      const paths = doc.body.paths as Record<string, Record<string, { operationId?: string }>>;
+      const served = Object.entries(paths).flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([, op]) => op.operationId)
+          .map(([m]) => `${m.toUpperCase()} ${path.replace(/^\/api\/v1/, "")}`),
+      );
+      const inMatrix = new Set(ENDPOINTS.map((e) => e.route));
+      const missing = served.filter((route) => !inMatrix.has(route));
+      expect(missing, "add these endpoints to ENDPOINTS in routes/permissions.test.ts").toEqual([]);
+      expect(ENDPOINTS.filter((e) => !served.includes(e.route)).map((e) => e.route)).toEqual([]);
+    });
+
+    for (const endpoint of ENDPOINTS) {
+      it(endpoint.route, async () => {
+        const actual = {} as Record<RoleName, number>;
+        const messages: string[] = [];
+        for (const role of ROLES) {
+          const target = await endpoint.prepare(fixture);
+          const res = await send(admin, methodOf(endpoint.route), target, tokens[role]);
+          actual[role] = res.status;
+          if (res.status === 403) messages.push(res.body.message);
+          if (res.status !== endpoint.expected[role]) {
+            messages.push(`${role}: ${res.status} ${JSON.stringify(res.body)}`);
+          }
+        }
+        expect(actual, messages.join("\n")).toEqual(endpoint.expected);
+        // A 403 always says what is missing and what to do.
+        for (const message of messages) expect(message).toMatch(/Ask|administrator/);
+      });
+    }
+  });
+
+  /**
+   * The outsider works in project 1 only; project A (the demo) is foreign to
+   * them. Secret objects of A must stay out of reach whichever way they are named.
+   */
+  describe("cross-project: a user of one project cannot reach another project", () => {
+    let outsider: ApiClient;
+    let a: {
+      runId: number;
+      threadId: number;
+      sourceId: number;
+      configId: number;
+      folderId: number;
+      caseId: number;
+      attachmentId: number;
+      milestoneId: number;
+      manualRunId: number;
+      sessionId: number;
+    };
+    let ownFolder: number;
+    let ownCase: number;
+
+    beforeAll(async () => {
+      outsider = admin.withToken(tokens.noAccess);
+      const A = `/projects/${projectA}`;
+      const run = await admin.post(`${A}/automation/runs`, {
+        name: "secret run",
+        source: "secret-source",
+        config: "secret-config",
+      });
+      const runId = run.body.id;
+      const threadId = (await admin.post(`/automation/runs/${runId}/threads`, {})).body.id;
+      const detail = (await admin.get(`/automation/runs/${runId}`)).body.result;
+      const folderId = (await admin.post(`${A}/folders`, { folders: [{ name: "secret folder" }] })).body.result[0].id;
+      const caseId = (await admin.post(`${A}/cases`, { cases: [{ name: "secret case", folder_id: folderId }] })).body
+        .result[0].id;
+      const upload = await send(
+        admin,
+        "POST",
+        {
+          path: `/cases/${caseId}/attachments/single`,
+          files: [{ field: "file", name: "secret.txt", content: "secret" }],
+        },
+        server.token,
+      );
+      a = {
+        attachmentId: upload.body.result[0].id,
+        runId,
+        threadId,
+        sourceId: detail.source_id,
+        configId: detail.config_id,
+        folderId,
+        caseId,
+        milestoneId: fixture.demo.milestoneId,
+        manualRunId: fixture.demo.runId,
+        sessionId: fixture.demo.sessionId,
+      };
+      expect(a.configId).toBeGreaterThan(0);
+      ownFolder = (await outsider.post("/projects/1/folders", { folders: [{ name: "home folder" }] })).body.result[0]
+        .id;
+      ownCase = (await outsider.post("/projects/1/cases", { cases: [{ name: "home case" }] })).body.result[0].id;
+    });
+
+    function expectDenied(res: ApiResponse, statuses = [403]) {
+      expect(statuses, JSON.stringify(res.body)).toContain(res.status);
+      expect(JSON.stringify(res.body)).not.toContain("secret");
+      // Rejected for the foreign reference itself, not for some unrelated validation error.
+      if (res.status !== 403) expect(res.body.message).toMatch(/exist|project|belong/i);
+    }
+
+    function expectNothingOfA(res: ApiResponse) {
+      expect(res.status === 422 || res.body.total === 0, JSON.stringify(res.body)).toBe(true);
+      expect(JSON.stringify(res.body)).not.toContain("secret");
+    }
+
+    async function expectAUnchanged() {
+      const run = await admin.get(`/automation/runs/${a.runId}`);
+      expect(run.body.result).toMatchObject({ name: "secret run", is_completed: false });
+      const folders = await admin.get(`/projects/${projectA}/folders?per_page=100`);
+      expect(folders.body.result.find((f: { id: number }) => f.id === a.folderId)?.name).toBe("secret folder");
+      const attachments = await admin.get(`/cases/${a.caseId}/attachments`);
+      expect(attachments.body.result.map((x: { id: number }) => x.id)).toEqual([a.attachmentId]);
+      const cases = await admin.get(`/projects/${projectA}/cases?folder_id=${a.folderId}`);
+      expect(cases.body.result.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual([
+        [a.caseId, "secret case"],
+      ]);
+    }
+
+    it("by id in the path: every read and write of A's objects is 403", async () => {
+      const A = `/projects/${projectA}`;
+      for (const path of [
+        A,
+        `${A}/users`,
+        `${A}/automation/sources`,
+        `${A}/automation/runs`,
+        `${A}/folders`,
+        `${A}/cases`,
+        `${A}/milestones`,
+        `${A}/runs`,
+        `${A}/sessions`,
+        `/automation/runs/${a.runId}`,
+        `/automation/sources/${a.sourceId}`,
+        `/milestones/${a.milestoneId}`,
+        `/runs/${a.manualRunId}`,
+        `/runs/${a.manualRunId}/results`,
+        `/sessions/${a.sessionId}`,
+        `/cases/${a.caseId}/attachments`,
+        `/attachments/${a.attachmentId}/download`,
+      ]) {
+        expectDenied(await outsider.get(path));
+      }
+      expectDenied(await outsider.post(`${A}/automation/runs`, { name: "x", source: "y" }));
+      expectDenied(
+        await outsider.post(`/automation/runs/${a.runId}/append`, { links: [{ name: "x", url: "https://x.example" }] }),
+      );
+      expectDenied(await outsider.post(`/automation/runs/${a.runId}/threads`, {}));
+      expectDenied(await outsider.post(`/automation/runs/threads/${a.threadId}/append`, { tests: makeTests(1) }));
+      expectDenied(await outsider.post(`/automation/runs/threads/${a.threadId}/complete`, {}));
+      expectDenied(await outsider.post(`/automation/runs/${a.runId}/complete`, {}));
+      expectDenied(await outsider.post(`${A}/folders`, { folders: [{ name: "x" }] }));
+      expectDenied(await outsider.request("PATCH", `${A}/folders`, { body: { ids: [a.folderId], name: "x" } }));
+      expectDenied(await outsider.request("DELETE", `${A}/folders`, { body: { ids: [a.folderId] } }));
+      expectDenied(await outsider.post(`${A}/cases`, { cases: [{ name: "x" }] }));
+      expectDenied(await outsider.request("PATCH", `${A}/cases`, { body: { ids: [a.caseId], name: "x" } }));
+      expectDenied(await outsider.request("DELETE", `${A}/cases`, { body: { ids: [a.caseId] } }));
+      const file = [{ field: "file", ...TEXT_FILE }];
+      expectDenied(
+        await send(outsider, "POST", { path: `/cases/${a.caseId}/attachments/single`, files: file }, tokens.noAccess),
+      );
+      expectDenied(
+        await send(
+          outsider,
+          "POST",
+          { path: `/cases/${a.caseId}/attachments`, files: [{ ...file[0]!, field: "files[]" }] },
+          tokens.noAccess,
+        ),
+      );
+      expectDenied(
+        await outsider.request("DELETE", `/cases/${a.caseId}/attachments`, { body: { ids: [a.attachmentId] } }),
+      );
+      await expectAUnchanged();
+    });
+
+    it("in lists and filters: A's objects never appear", async () => {
+      const projects = await outsider.get("/projects");
+      expect(projects.body.result.map((p: { id: number }) => p.id)).toEqual([1]);
+      expectNothingOfA(await outsider.get(`/projects/1/automation/runs?source_id=${a.sourceId}`));
+      expectNothingOfA(await outsider.get(`/projects/1/automation/runs?config_id=${a.configId}`));
+      expectNothingOfA(await outsider.get(`/projects/1/automation/runs?milestone_id=${a.milestoneId}`));
+      expectNothingOfA(await outsider.get(`/projects/1/folders?parent_id=${a.folderId}`));
+      expectNothingOfA(await outsider.get(`/projects/1/cases?folder_id=${a.folderId}`));
+      expectNothingOfA(await outsider.get(`/projects/1/runs?milestone_id=${a.milestoneId}`));
+      expectNothingOfA(await outsider.get(`/projects/1/sessions?milestone_id=${a.milestoneId}`));
+      // People who work only in A are not visible either.
+      const users = await outsider.get("/users");
+      expect(users.body.result.map((u: { email: string }) => u.email)).not.toContain("insider@example.com");
+      expectDenied(await outsider.get(`/users/${fixture.insiderId}`));
+      expectDenied(await outsider.get(`/groups/${fixture.groupId}`));
+      expect((await outsider.get("/groups")).body.total).toBe(0);
+    });
+
+    it("in expands: only objects referenced by the user's own rows are named", async () => {
+      await outsider.post("/projects/1/automation/runs", { name: "home run", source: "home-source", config: "home" });
+      for (const path of [
+        "/projects/1/automation/runs?expands=automation_sources,configs,milestones,users",
+        "/projects/1/folders?expands=folders",
+        "/projects/1/cases?expands=folders,users",
+        "/projects?expands=users",
+      ]) {
+        const res = await outsider.get(path);
+        expect(res.status, path).toBe(200);
+        expect(JSON.stringify(res.body), path).not.toContain("secret");
+      }
+    });
+
+    it("in a body reference: A's ids are rejected in the user's own project and A stays unchanged", async () => {
+      const home = "/projects/1";
+      const denied = [404, 422];
+      expectDenied(
+        await outsider.post(`${home}/automation/runs`, { name: "x", source: "y", config_id: a.configId }),
+        denied,
+      );
+      expectDenied(
+        await outsider.post(`${home}/automation/runs`, { name: "x", source: "y", milestone_id: a.milestoneId }),
+        denied,
+      );
+      expectDenied(await outsider.post(`${home}/folders`, { folders: [{ name: "x", parent_id: a.folderId }] }), denied);
+      expectDenied(
+        await outsider.request("PATCH", `${home}/folders`, { body: { ids: [a.folderId], name: "hacked" } }),
+        denied,
+      );
+      expectDenied(
+        await outsider.request("PATCH", `${home}/folders`, { body: { ids: [ownFolder], parent_id: a.folderId } }),
+        denied,
+      );
+      expectDenied(await outsider.request("DELETE", `${home}/folders`, { body: { ids: [a.folderId] } }), denied);
+      expectDenied(await outsider.post(`${home}/cases`, { cases: [{ name: "x", folder_id: a.folderId }] }), denied);
+      expectDenied(
+        await outsider.request("PATCH", `${home}/cases`, { body: { ids: [a.caseId], name: "hacked" } }),
+        denied,
+      );
+      expectDenied(
+        await outsider.request("PATCH", `${home}/cases`, { body: { ids: [ownCase], folder_id: a.folderId } }),
+        denied,
+      );
+      expectDenied(await outsider.request("DELETE", `${home}/cases`, { body: { ids: [a.caseId] } }), denied);
+      expectDenied(
+        await outsider.request("DELETE", `/cases/${ownCase}/attachments`, { body: { ids: [a.attachmentId] } }),
+        denied,
+      );
+      await expectAUnchanged();
+    });
+  });
+});
