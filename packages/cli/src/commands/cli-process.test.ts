@@ -1,0 +1,92 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { cliMain, junitXml, runCli } from "../test-support/e2e.js";
+import { FakeApi } from "../test-support/fake-api.js";
+
+/** The built `assay` process against the in-process fake server: exit codes and output streams. */
+describe.skipIf(!existsSync(cliMain))("assay process", () => {
+  const api = new FakeApi();
+  let instance = "";
+  let dir = "";
+
+  beforeAll(async () => {
+    instance = await api.start();
+    dir = await mkdtemp(join(tmpdir(), "assay-process-"));
+    await writeFile(join(dir, "r.xml"), junitXml({ passed: 3, failed: 1, skipped: 1 }));
+  });
+  afterAll(() => api.stop());
+  beforeEach(() => api.reset());
+
+  const submitArgs = () => [
+    "automation:run:submit",
+    "--instance",
+    instance,
+    "--project-id",
+    "1",
+    "--name",
+    "n",
+    "--source",
+    "src",
+    "--results",
+    "r.xml",
+  ];
+
+  it("prints the help to stderr and exits 1 without arguments", async () => {
+    const result = await runCli([], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("Usage: assay");
+  });
+
+  it("rejects unknown commands and missing options as commander does", async () => {
+    expect((await runCli(["nope"], { cwd: dir })).stderr).toContain("error: unknown command 'nope'");
+    const missing = await runCli(["automation:run:create", "--instance", instance], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("error: required option '--project-id <id>' not specified");
+  });
+
+  it("keeps stdout to the run id alone for run:create, even with --debug", async () => {
+    const result = await runCli(
+      [
+        "automation:run:create",
+        "--instance",
+        instance,
+        "--project-id",
+        "1",
+        "--name",
+        "n",
+        "--source",
+        "src",
+        "--debug",
+      ],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("1\n");
+    expect(result.stderr).toContain("Request: POST");
+    expect(result.stderr).not.toContain("assay-e2e-admin-token");
+  });
+
+  it("exits 128 + signal number when the child is killed by a signal", async () => {
+    const result = await runCli([...submitArgs(), "--", "sh", "-c", "kill -9 $$"], { cwd: dir });
+    expect(result.code).toBe(137);
+    expect(api.appendedTests()).toHaveLength(5);
+  });
+
+  it("prints only the child's output with --quiet", async () => {
+    const result = await runCli([...submitArgs(), "--quiet", "--", "echo", "from child"], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("from child\n");
+    expect(result.stderr).toBe("");
+  });
+
+  it("refuses --proxy clearly before running the child", async () => {
+    const result = await runCli([...submitArgs(), "--proxy", "http://proxy:3128", "--", "echo", "ran"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("--proxy option is not supported");
+  });
+});

@@ -1,0 +1,32 @@
+import { toWireResources } from "../resources/file.js";
+import type { CommandContext } from "./context.js";
+import { createClient, readToken, rejectProxy } from "./context.js";
+import { describeRunResources, hasResources, loadRunResources } from "./run-shared.js";
+import { instanceOrigin, positiveId } from "./validate.js";
+
+export interface CompleteOptions {
+  instance?: string;
+  runId?: string;
+  measureElapsed?: boolean;
+  resources?: string;
+  proxy?: string;
+}
+
+/** automation:run:complete — optionally appends run resources, then completes the run and all its threads. */
+export async function completeRun(context: CommandContext, options: CompleteOptions): Promise<number> {
+  const origin = instanceOrigin(options.instance);
+  const runId = positiveId(options.runId, "Run ID needs to be a positive number");
+  rejectProxy(options.proxy);
+  const token = readToken(context.env);
+  const resources = await loadRunResources(
+    context,
+    options.resources,
+    (file) => `Resource file does not exist: ${file}`,
+    describeRunResources,
+  );
+  const client = createClient(context, origin, token);
+  if (hasResources(resources)) await client.post(`/automation/runs/${runId}/append`, toWireResources(resources));
+  await client.post(`/automation/runs/${runId}/complete`, { measure_elapsed: options.measureElapsed !== false });
+  context.logger.info("Marked the test run as completed");
+  return 0;
+}

@@ -1,0 +1,149 @@
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { CreateAutomationTest } from "@assay/api";
+import { glob, isDynamicPattern } from "tinyglobby";
+import type { Logger } from "../output/logger.js";
+import { CliError } from "./errors.js";
+
+/** The internal test object the parser yields and a rewriter sees (cli.md §5.8). */
+export interface ParsedTest {
+  key: string;
+  name: string;
+  status: string;
+  folder?: string;
+  file?: string;
+  line?: number;
+  elapsed?: number;
+  assertions?: number;
+  attachments: unknown[];
+  fields: unknown[];
+  steps: unknown[];
+}
+
+/** What the command layer needs from the JUnit parser; the real one lives in ../junit. */
+export interface ResultParser {
+  /** Testmo's detection: known extension and a `<testsuite` marker. Undetected files are skipped. */
+  isResultFile(path: string): Promise<boolean>;
+  /** Streams the tests of one file; `elapsedMicros` resolves once the stream has ended. */
+  parseFile(path: string, displayName?: string): ParsedFileStream;
+  toWireTest(test: ParsedTest): CreateAutomationTest;
+}
+
+export interface ParsedFileStream {
+  tests: AsyncIterable<ParsedTest>;
+  /** The file's elapsed time (root time attribute, or the sum of its tests), known after the stream ended. */
+  elapsedMicros(): number;
+  /** Non-fatal oddities found in the file (known after the stream ended). */
+  warnings?(): string[];
+}
+
+export type Rewriter = (test: ParsedTest) => void;
+
+/**
+ * Expands every argument that contains glob magic (Testmo expands only a lone argument, W11),
+ * sorts each expansion so uploads are reproducible, keeps literal paths as given and drops
+ * duplicates. Dot-files stay unmatched, as in Testmo's CLI.
+ */
+export async function resolveResultFiles(patterns: string[], cwd: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const pattern of patterns) {
+    if (isDynamicPattern(pattern)) {
+      const matches = await glob(pattern, { cwd, absolute: false, onlyFiles: true, expandDirectories: false });
+      files.push(...matches.sort());
+    } else {
+      files.push(pattern);
+    }
+  }
+  return [...new Set(files)];
+}
+
+export interface ScanResult {
+  /** Files that were detected and parsed (in order); only these are streamed for upload. */
+  files: string[];
+  /** The same files as the user named them, for messages. */
+  displayNames: string[];
+  testCount: number;
+  elapsedMicros: number;
+  warnings: string[];
+}
+
+export interface ScanOptions {
+  cwd: string;
+  ignoreParseError: boolean;
+  logger: Logger;
+}
+
+/**
+ * First pass: count the tests and sum the file times without keeping any test in memory.
+ * Testmo parses everything before its first request, so a malformed file fails the command
+ * before a run exists; this pass keeps that guarantee while the upload itself streams.
+ */
+export async function scanResultFiles(
+  candidates: string[],
+  parser: ResultParser,
+  options: ScanOptions,
+): Promise<ScanResult> {
+  const result: ScanResult = { files: [], displayNames: [], testCount: 0, elapsedMicros: 0, warnings: [] };
+  for (const file of candidates) {
+    const path = resolve(options.cwd, file);
+    try {
+      await assertReadableFile(path, file);
+    } catch (error) {
+      if (!options.ignoreParseError) throw error;
+      warn(result, options.logger, `${(error as Error).message} (ignored because of --ignore-parse-error)`);
+      continue;
+    }
+    if (!(await parser.isResultFile(path))) {
+      options.logger.debug(`Skipping ${file}: not a JUnit XML result file`);
+      result.warnings.push(`Skipped ${file}: not a JUnit XML result file`);
+      continue;
+    }
+    try {
+      const stream = parser.parseFile(path, file);
+      let count = 0;
+      for await (const _test of stream.tests) count++;
+      result.testCount += count;
+      result.elapsedMicros += stream.elapsedMicros();
+      for (const warning of stream.warnings?.() ?? []) warn(result, options.logger, `${file}: ${warning}`);
+      result.files.push(path);
+      result.displayNames.push(file);
+      options.logger.debug(`Parsed ${file}: ${count} tests`);
+    } catch (error) {
+      // The parser's message already reads "Failed to parse file: <file>: <reason> (line, column)".
+      const message = (error as Error).message;
+      const full = message.startsWith("Failed to parse file") ? message : `Failed to parse file: ${file}: ${message}`;
+      if (!options.ignoreParseError) throw new CliError(full);
+      warn(result, options.logger, `${full} (skipped because of --ignore-parse-error)`);
+    }
+  }
+  return result;
+}
+
+/** Second pass: parse → rewriter → wire form, one test at a time. */
+export async function* streamWireTests(
+  files: string[],
+  parser: ResultParser,
+  rewriter: Rewriter | undefined,
+): AsyncGenerator<CreateAutomationTest> {
+  for (const path of files) {
+    for await (const test of parser.parseFile(path).tests) {
+      rewriter?.(test);
+      yield parser.toWireTest(test);
+    }
+  }
+}
+
+async function assertReadableFile(path: string, shownAs: string): Promise<void> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new CliError(`ENOENT: no such file or directory, open '${shownAs}'`);
+  }
+  if (info.isDirectory()) throw new CliError(`EISDIR: illegal operation on a directory, read '${shownAs}'`);
+}
+
+function warn(result: ScanResult, logger: Logger, message: string): void {
+  result.warnings.push(message);
+  logger.warn(message);
+}

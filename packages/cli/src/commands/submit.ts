@@ -1,0 +1,72 @@
+import { LIMITS } from "@assay/api";
+import type { CommandContext } from "./context.js";
+import { createClient, readToken, rejectProxy } from "./context.js";
+import {
+  collectResults,
+  DEFAULT_BATCH_SIZE,
+  describeRunResources,
+  dryRun,
+  loadRunResources,
+  type ResultsRawOptions,
+  type RunCreateRawOptions,
+  runChildIfGiven,
+  runCreateBody,
+  threadBody,
+  uploadThreadTests,
+  withResources,
+} from "./run-shared.js";
+import { batchSize, instanceOrigin } from "./validate.js";
+
+export interface SubmitOptions extends RunCreateRawOptions, ResultsRawOptions {
+  instance?: string;
+  resources?: string;
+  execSuppress?: boolean;
+  execStopError?: boolean;
+  proxy?: string;
+  dryRun?: boolean;
+}
+
+/**
+ * automation:run:submit — create a run, one thread with all results, complete the run.
+ * Returns the exit code: the child command's when one ran, else 0.
+ */
+export async function submit(context: CommandContext, options: SubmitOptions, command: string[]): Promise<number> {
+  const { logger } = context;
+  const origin = instanceOrigin(options.instance);
+  const { projectId, body } = runCreateBody(options);
+  rejectProxy(options.proxy);
+  const perBatch = batchSize(options.batchSize ?? String(DEFAULT_BATCH_SIZE), LIMITS.testsPerAppend);
+  const token = options.dryRun ? undefined : readToken(context.env);
+
+  const exec = await runChildIfGiven(context, command, options.execSuppress === true);
+  if (exec && options.execStopError && exec.exitCode !== 0) return exec.exitCode;
+  const childExitCode = exec?.exitCode ?? 0;
+
+  const resources = await loadRunResources(
+    context,
+    options.resources,
+    (file) => `Resource file does not exist: ${file}`,
+    describeRunResources,
+  );
+  const scan = await collectResults(context, options);
+  if (token === undefined) {
+    await dryRun(context, scan, options);
+    return childExitCode;
+  }
+
+  const client = createClient(context, origin, token);
+  const runBody = resources ? withResources(body, resources) : body;
+  const run = await client.post<{ id: number }>(`/projects/${projectId}/automation/runs`, runBody);
+  logger.info(`Created new test automation run (ID: ${run.id})`);
+  const thread = await client.post<{ id: number }>(`/automation/runs/${run.id}/threads`, threadBody(exec, scan));
+  logger.info(`Created new thread (ID: ${thread.id})`);
+
+  logger.info("Sending tests to Testmo ..");
+  const tally = await uploadThreadTests(context, client, thread.id, scan, options, perBatch);
+  await client.post(`/automation/runs/${run.id}/complete`, { measure_elapsed: false });
+  // Printed after the complete call succeeded, not before it as Testmo does (W26).
+  logger.info("Successfully sent tests and completed run");
+  logger.info("Marked the run as completed");
+  logger.info(`Summary: ${tally.describe()} in run ${run.id}`);
+  return childExitCode;
+}

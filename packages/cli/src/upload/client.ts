@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../output/logger.js";
+import { ApiResponseError, ConnectionError, PayloadTooLargeError } from "./errors.js";
+import { backoffDelayMs, isRetryableStatus, type RetryPolicy, retryAfterDelayMs } from "./retry.js";
+
+export interface ApiClientOptions {
+  /** Origin of the server, e.g. `https://assay.example.com` (no trailing slash). */
+  origin: string;
+  token: string;
+  userAgent: string;
+  policy: RetryPolicy;
+  logger: Logger;
+}
+
+/** How much of a request or response body --debug prints; full bodies can be hundreds of MB (W24). */
+const DEBUG_BODY_CHARS = 1000;
+
+/**
+ * A small JSON client over Node's built-in fetch (undici): keep-alive connections, one
+ * Idempotency-Key per logical request reused on every retry, and the retry policy.
+ */
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  /** POSTs `body` to `/api/v1<path>` and returns the parsed JSON answer (undefined for 204). */
+  async post<T = unknown>(path: string, body: unknown): Promise<T> {
+    const { policy, logger } = this.options;
+    const url = `${this.options.origin}/api/v1${path}`;
+    const payload = JSON.stringify(body);
+    const idempotencyKey = randomUUID();
+    let failures = 0;
+    let rateLimitWaits = 0;
+
+    for (;;) {
+      logger.debug(() => `Request: POST ${url} (Idempotency-Key ${idempotencyKey})`);
+      logger.debug(() => `Request body: ${clip(payload)}`);
+      let response: Response;
+      try {
+        response = await this.send(url, payload, idempotencyKey);
+      } catch (error) {
+        const message = describeNetworkError(error, policy.requestTimeoutMs);
+        if (failures >= policy.maxRetries) throw new ConnectionError(message);
+        const delay = backoffDelayMs(policy, failures++);
+        logger.warn(`Connection error: ${message}; retrying in ${seconds(delay)} (${failures}/${policy.maxRetries})`);
+        await policy.sleep(delay);
+        continue;
+      }
+
+      const text = await response.text();
+      logger.debug(() => `Response: ${response.status} ${clip(text)}`);
+      if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+
+      const errorBody = parseJson(text);
+      if (response.status === 429 && rateLimitWaits < policy.maxRateLimitWaits) {
+        rateLimitWaits++;
+        const delay = retryAfterDelayMs(policy, response.headers.get("retry-after"));
+        logger.warn(`Server response (429): rate limited; retrying in ${seconds(delay)}`);
+        await policy.sleep(delay);
+        continue;
+      }
+      if (isRetryableStatus(response.status) && failures < policy.maxRetries) {
+        const delay = backoffDelayMs(policy, failures++);
+        logger.warn(
+          `Server response (${response.status}): ${messageOf(errorBody)}; retrying in ${seconds(delay)} (${failures}/${policy.maxRetries})`,
+        );
+        await policy.sleep(delay);
+        continue;
+      }
+      if (response.status === 413) throw new PayloadTooLargeError(413, errorBody);
+      throw new ApiResponseError(response.status, errorBody);
+    }
+  }
+
+  private send(url: string, payload: string, idempotencyKey: string): Promise<Response> {
+    return fetch(url, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${this.options.token}`,
+        "User-Agent": this.options.userAgent,
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        "Idempotency-Key": idempotencyKey,
+      },
+      body: payload,
+      signal: AbortSignal.timeout(this.options.policy.requestTimeoutMs),
+    });
+  }
+}
+
+/** undici hides the useful part (`connect ECONNREFUSED …`) in `cause`; dig it out. */
+export function describeNetworkError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+    return `Timeout of ${timeoutMs}ms exceeded`;
+  }
+  let current: unknown = error;
+  let message = error instanceof Error ? error.message : String(error);
+  while (current instanceof Error && current.cause !== undefined) {
+    current = current.cause;
+    if (current instanceof Error && current.message) message = current.message;
+  }
+  return message;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function messageOf(body: unknown): string {
+  if (body && typeof body === "object" && "message" in body && typeof body.message === "string") return body.message;
+  return "[none]";
+}
+
+function clip(text: string): string {
+  return text.length > DEBUG_BODY_CHARS ? `${text.slice(0, DEBUG_BODY_CHARS)}… (${text.length} characters)` : text;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}

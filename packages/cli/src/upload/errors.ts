@@ -1,0 +1,39 @@
+import { CliError } from "../commands/errors.js";
+
+/** A final (non-retried, or retries exhausted) non-2xx answer, printed as Testmo's CLI does (§1.5). */
+export class ApiResponseError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`Server response (${status}): ${messageOf(body) ?? "[none]"}`, 1, detailLines(status, body));
+    this.name = "ApiResponseError";
+  }
+}
+
+/** The server rejected a body as too large; the uploader splits the batch and tries again. */
+export class PayloadTooLargeError extends ApiResponseError {}
+
+/** Network failure or timeout on the last attempt. */
+export class ConnectionError extends CliError {
+  constructor(message: string) {
+    super(`Connection error: ${message}`);
+    this.name = "ConnectionError";
+  }
+}
+
+function messageOf(body: unknown): string | undefined {
+  if (body && typeof body === "object" && "message" in body && typeof body.message === "string") return body.message;
+  return undefined;
+}
+
+function detailLines(status: number, body: unknown): string[] {
+  if (status === 401) return ["Please verify your Testmo API token"];
+  if (status !== 422 || !body || typeof body !== "object" || !("errors" in body)) return [];
+  const errors = body.errors;
+  if (!errors || typeof errors !== "object") return [];
+  return Object.values(errors as Record<string, unknown>).flatMap((messages) => {
+    const first = Array.isArray(messages) ? messages[0] : messages;
+    return first === undefined ? [] : [`Validation: ${String(first)}`];
+  });
+}
