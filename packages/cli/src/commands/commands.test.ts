@@ -154,6 +154,22 @@ describe("automation:run:submit", () => {
     expect(new Set(api.appendedTests().map((t) => (t as { status: string }).status))).toEqual(new Set(["blocked"]));
   });
 
+  it("runs the rewriter before the first request: a failing rewriter sends nothing", async () => {
+    await writeFile(
+      join(dir, "picky.cjs"),
+      "exports.rewriteTest = (test) => { if (test.name === 'b3') throw new Error('cannot rewrite b3'); };",
+    );
+    for (const ignoreParseError of [false, true]) {
+      const run = submit(
+        testContext(new CapturedOutput(), { parser, cwd: dir }),
+        { ...baseSubmit(), resultsRewriter: "picky.cjs", ignoreParseError },
+        [],
+      );
+      await expect(run).rejects.toThrow("Rewriter script returned an error: cannot rewrite b3");
+      expect(api.requests).toHaveLength(0);
+    }
+  });
+
   it("validates options with Testmo's messages", async () => {
     const context = testContext(new CapturedOutput(), { parser, cwd: dir });
     const cases: [Record<string, unknown>, string][] = [

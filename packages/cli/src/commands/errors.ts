@@ -10,3 +10,6 @@ export class CliError extends Error {
     this.name = "CliError";
   }
 }
+
+/** A failure of the user's rewriter script: never a parse error, so --ignore-parse-error does not hide it. */
+export class RewriterError extends CliError {}

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { CreateAutomationTest } from "@assay/api";
 import { glob, isDynamicPattern } from "tinyglobby";
 import type { Logger } from "../output/logger.js";
-import { CliError } from "./errors.js";
+import { CliError, RewriterError } from "./errors.js";
 
 /** The internal test object the parser yields and a rewriter sees (cli.md §5.8). */
 export interface ParsedTest {
@@ -65,25 +65,36 @@ export interface ScanResult {
   testCount: number;
   elapsedMicros: number;
   warnings: string[];
+  /** The --results-rewriter, already run over every test once by the scan. */
+  rewriter?: Rewriter;
 }
 
 export interface ScanOptions {
   cwd: string;
   ignoreParseError: boolean;
   logger: Logger;
+  rewriter?: Rewriter;
 }
 
 /**
  * First pass: count the tests and sum the file times without keeping any test in memory.
- * Testmo parses everything before its first request, so a malformed file fails the command
- * before a run exists; this pass keeps that guarantee while the upload itself streams.
+ * Testmo parses everything (and runs the rewriter) before its first request, so a malformed
+ * file or a failing rewriter fails the command before a run exists; this pass keeps that
+ * guarantee while the upload itself streams. The rewriter therefore sees each test twice.
  */
 export async function scanResultFiles(
   candidates: string[],
   parser: ResultParser,
   options: ScanOptions,
 ): Promise<ScanResult> {
-  const result: ScanResult = { files: [], displayNames: [], testCount: 0, elapsedMicros: 0, warnings: [] };
+  const result: ScanResult = {
+    files: [],
+    displayNames: [],
+    testCount: 0,
+    elapsedMicros: 0,
+    warnings: [],
+    rewriter: options.rewriter,
+  };
   for (const file of candidates) {
     const path = resolve(options.cwd, file);
     try {
@@ -101,7 +112,10 @@ export async function scanResultFiles(
     try {
       const stream = parser.parseFile(path, file);
       let count = 0;
-      for await (const _test of stream.tests) count++;
+      for await (const test of stream.tests) {
+        options.rewriter?.(test);
+        count++;
+      }
       result.testCount += count;
       result.elapsedMicros += stream.elapsedMicros();
       for (const warning of stream.warnings?.() ?? []) warn(result, options.logger, `${file}: ${warning}`);
@@ -109,6 +123,7 @@ export async function scanResultFiles(
       result.displayNames.push(file);
       options.logger.debug(`Parsed ${file}: ${count} tests`);
     } catch (error) {
+      if (error instanceof RewriterError) throw error;
       // The parser's message already reads "Failed to parse file: <file>: <reason> (line, column)".
       const message = (error as Error).message;
       const full = message.startsWith("Failed to parse file") ? message : `Failed to parse file: ${file}: ${message}`;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { CliError } from "./errors.js";
+import { CliError, RewriterError } from "./errors.js";
 import type { ParsedTest, Rewriter } from "./results.js";
 
 /**
@@ -30,7 +30,7 @@ export function loadRewriter(file: string, cwd: string): Rewriter {
   };
 }
 
-function rewriterError(error: unknown): CliError {
+function rewriterError(error: unknown): RewriterError {
   const message = error instanceof Error ? error.message : String(error);
-  return new CliError(`Rewriter script returned an error: ${message}`, 1, [message]);
+  return new RewriterError(`Rewriter script returned an error: ${message}`, 1, [message]);
 }

@@ -113,10 +113,12 @@ export async function collectResults(context: CommandContext, raw: ResultsRawOpt
   logger.info("Collecting log files ..");
   const patterns = (raw.results ?? []).map((value) => value.trim()).filter((value) => value !== "");
   const candidates = await resolveResultFiles(patterns, context.cwd);
+  const rewriterFile = optionalString(raw.resultsRewriter);
   const scan = await scanResultFiles(candidates, context.parser, {
     cwd: context.cwd,
     ignoreParseError: raw.ignoreParseError === true,
     logger,
+    rewriter: rewriterFile === undefined ? undefined : loadRewriter(rewriterFile, context.cwd),
   });
   logger.info(`Found ${scan.files.length} result files with a total of ${scan.testCount} tests`);
   if (scan.files.length === 0) {
@@ -127,14 +129,8 @@ export async function collectResults(context: CommandContext, raw: ResultsRawOpt
   return scan;
 }
 
-export interface TestStreamOptions {
-  rewriterFile?: string;
-}
-
-export function wireTestStream(context: CommandContext, scan: ScanResult, raw: ResultsRawOptions) {
-  const rewriterFile = optionalString(raw.resultsRewriter);
-  const rewriter = rewriterFile === undefined ? undefined : loadRewriter(rewriterFile, context.cwd);
-  return streamWireTests(scan.files, context.parser, rewriter);
+export function wireTestStream(context: CommandContext, scan: ScanResult) {
+  return streamWireTests(scan.files, context.parser, scan.rewriter);
 }
 
 /** Counts the tests per status as they stream past, for the closing summary and --dry-run. */
@@ -162,11 +158,10 @@ export async function uploadThreadTests(
   client: ApiClient,
   threadId: number,
   scan: ScanResult,
-  raw: ResultsRawOptions,
   batchSize: number,
 ): Promise<StatusTally> {
   const tally = new StatusTally();
-  const tests = tally.observe(wireTestStream(context, scan, raw));
+  const tests = tally.observe(wireTestStream(context, scan));
   const progress = scan.testCount > 0 ? createUploadProgress(context) : undefined;
   progress?.start(scan.testCount);
   await uploadTests(client, threadId, tests, {
@@ -178,9 +173,9 @@ export async function uploadThreadTests(
 }
 
 /** --dry-run: the whole pipeline, counted instead of sent. */
-export async function dryRun(context: CommandContext, scan: ScanResult, raw: ResultsRawOptions): Promise<void> {
+export async function dryRun(context: CommandContext, scan: ScanResult): Promise<void> {
   const tally = new StatusTally();
-  for await (const _test of tally.observe(wireTestStream(context, scan, raw))) {
+  for await (const _test of tally.observe(wireTestStream(context, scan))) {
     // counting only
   }
   const { logger } = context;
