@@ -1,8 +1,8 @@
 import { toWireResources } from "../resources/file.js";
 import type { CommandContext } from "./context.js";
-import { createClient, readToken, rejectProxy } from "./context.js";
+import { createClient, readToken } from "./context.js";
 import { describeRunResources, hasResources, loadRunResources } from "./run-shared.js";
-import { instanceOrigin, positiveId } from "./validate.js";
+import { instanceOrigin, positiveId, proxyAddress } from "./validate.js";
 
 export interface CompleteOptions {
   instance?: string;
@@ -16,7 +16,7 @@ export interface CompleteOptions {
 export async function completeRun(context: CommandContext, options: CompleteOptions): Promise<number> {
   const origin = instanceOrigin(options.instance);
   const runId = positiveId(options.runId, "Run ID needs to be a positive number");
-  rejectProxy(options.proxy);
+  const proxy = proxyAddress(options.proxy);
   const token = readToken(context.env);
   const resources = await loadRunResources(
     context,
@@ -24,7 +24,7 @@ export async function completeRun(context: CommandContext, options: CompleteOpti
     (file) => `Resource file does not exist: ${file}`,
     describeRunResources,
   );
-  const client = createClient(context, origin, token);
+  const client = createClient(context, origin, token, proxy);
   if (hasResources(resources)) await client.post(`/automation/runs/${runId}/append`, toWireResources(resources));
   await client.post(`/automation/runs/${runId}/complete`, { measure_elapsed: options.measureElapsed !== false });
   context.logger.info("Marked the test run as completed");

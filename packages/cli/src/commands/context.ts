@@ -1,10 +1,9 @@
 import type { Logger } from "../output/logger.js";
 import { createProgress, type Progress } from "../output/progress.js";
-import { ApiClient } from "../upload/client.js";
+import { ApiClient, redactCredentials } from "../upload/client.js";
 import type { RetryPolicy } from "../upload/retry.js";
 import { CliError } from "./errors.js";
 import type { ResultParser } from "./results.js";
-import { proxyAddress } from "./validate.js";
 
 /** Everything a command needs from the outside world, injectable for tests. */
 export interface CommandContext {
@@ -35,25 +34,24 @@ export function readToken(env: NodeJS.ProcessEnv): string {
   return token;
 }
 
-export function createClient(context: CommandContext, origin: string, token: string): ApiClient {
-  context.logger.debug(() => `Server ${origin}, token ${maskToken(token)}, retries ${context.policy.maxRetries}`);
-  return new ApiClient({ origin, token, userAgent: context.userAgent, policy: context.policy, logger: context.logger });
+export function createClient(context: CommandContext, origin: string, token: string, proxy?: string): ApiClient {
+  context.logger.debug(
+    () =>
+      `Server ${origin}, token ${maskToken(token)}, retries ${context.policy.maxRetries}` +
+      (proxy ? `, proxy ${redactCredentials(proxy)}` : ""),
+  );
+  return new ApiClient({
+    origin,
+    token,
+    proxy,
+    userAgent: context.userAgent,
+    policy: context.policy,
+    logger: context.logger,
+  });
 }
 
 export function createUploadProgress(context: CommandContext): Progress {
   return createProgress({ mode: context.progressMode });
-}
-
-/**
- * Node's built-in fetch cannot use a proxy without the undici package, and the CLI takes no
- * dependency for it yet. Connecting directly instead could hang for minutes behind a firewall,
- * so a given --proxy fails at once, before the child command runs.
- */
-export function rejectProxy(value: string | undefined): void {
-  if (proxyAddress(value) === undefined) return;
-  throw new CliError(
-    "The --proxy option is not supported by assay yet: remove it and allow direct connections to the server",
-  );
 }
 
 /** Masks the token for --debug output. */

@@ -1,5 +1,5 @@
 import type { CommandContext } from "./context.js";
-import { createClient, readToken, rejectProxy } from "./context.js";
+import { createClient, readToken } from "./context.js";
 import {
   describeRunResources,
   loadRunResources,
@@ -7,7 +7,7 @@ import {
   runCreateBody,
   withResources,
 } from "./run-shared.js";
-import { instanceOrigin } from "./validate.js";
+import { instanceOrigin, proxyAddress } from "./validate.js";
 
 export interface CreateOptions extends RunCreateRawOptions {
   instance?: string;
@@ -19,7 +19,7 @@ export interface CreateOptions extends RunCreateRawOptions {
 export async function createRun(context: CommandContext, options: CreateOptions): Promise<number> {
   const origin = instanceOrigin(options.instance);
   const { projectId, body } = runCreateBody(options);
-  rejectProxy(options.proxy);
+  const proxy = proxyAddress(options.proxy);
   const token = readToken(context.env);
   // Resource counts go to the debug log (stderr): stdout must hold the id alone.
   const resources = await loadRunResources(
@@ -29,7 +29,7 @@ export async function createRun(context: CommandContext, options: CreateOptions)
     describeRunResources,
     (message) => context.logger.debug(message),
   );
-  const client = createClient(context, origin, token);
+  const client = createClient(context, origin, token, proxy);
   const run = await client.post<{ id: number }>(
     `/projects/${projectId}/automation/runs`,
     resources ? withResources(body, resources) : body,

@@ -66,7 +66,7 @@ function withResultOptions(command: Command): Command {
 }
 
 const proxyOption = () =>
-  new Option("--proxy <address>", "HTTP(S) proxy (accepted for compatibility; not supported yet, see README)");
+  new Option("--proxy <address>", "HTTP(S) proxy to reach the server through, e.g. http://user:pass@proxy:3128");
 
 export function buildProgram(version: string, makeContext: ContextFactory, state: ProgramState): Command {
   const program = addGlobalOptions(new Command("assay"))

@@ -1,7 +1,7 @@
 import { LIMITS } from "@assay/api";
 import { toWireArtifact, toWireField, toWireResources } from "../resources/file.js";
 import type { CommandContext } from "./context.js";
-import { createClient, readToken, rejectProxy } from "./context.js";
+import { createClient, readToken } from "./context.js";
 import {
   collectResults,
   DEFAULT_BATCH_SIZE,
@@ -13,7 +13,7 @@ import {
   threadBody,
   uploadThreadTests,
 } from "./run-shared.js";
-import { batchSize, instanceOrigin, positiveId } from "./validate.js";
+import { batchSize, instanceOrigin, positiveId, proxyAddress } from "./validate.js";
 
 export interface SubmitThreadOptions extends ResultsRawOptions {
   instance?: string;
@@ -35,7 +35,7 @@ export async function submitThread(
   const { logger } = context;
   const origin = instanceOrigin(options.instance);
   const runId = positiveId(options.runId, "Run ID needs to be a positive number");
-  rejectProxy(options.proxy);
+  const proxy = proxyAddress(options.proxy);
   const perBatch = batchSize(options.batchSize ?? String(DEFAULT_BATCH_SIZE), LIMITS.testsPerAppend);
   const token = options.dryRun ? undefined : readToken(context.env);
 
@@ -61,11 +61,11 @@ export async function submitThread(
   );
   const scan = await collectResults(context, options);
   if (token === undefined) {
-    await dryRun(context, scan, options);
+    await dryRun(context, scan);
     return childExitCode;
   }
 
-  const client = createClient(context, origin, token);
+  const client = createClient(context, origin, token, proxy);
   if (hasResources(runResources)) {
     await client.post(`/automation/runs/${runId}/append`, toWireResources(runResources));
   }
@@ -78,7 +78,7 @@ export async function submitThread(
   );
   logger.info(`Created new thread (ID: ${thread.id})`);
   logger.info("Sending tests to Testmo ..");
-  const tally = await uploadThreadTests(context, client, thread.id, scan, options, perBatch);
+  const tally = await uploadThreadTests(context, client, thread.id, scan, perBatch);
   await client.post(`/automation/runs/threads/${thread.id}/complete`, {});
   logger.info("Successfully sent tests and completed thread");
   logger.info("Marked the thread as completed");

@@ -1,6 +1,6 @@
 import { LIMITS } from "@assay/api";
 import type { CommandContext } from "./context.js";
-import { createClient, readToken, rejectProxy } from "./context.js";
+import { createClient, readToken } from "./context.js";
 import {
   collectResults,
   DEFAULT_BATCH_SIZE,
@@ -15,7 +15,7 @@ import {
   uploadThreadTests,
   withResources,
 } from "./run-shared.js";
-import { batchSize, instanceOrigin } from "./validate.js";
+import { batchSize, instanceOrigin, proxyAddress } from "./validate.js";
 
 export interface SubmitOptions extends RunCreateRawOptions, ResultsRawOptions {
   instance?: string;
@@ -34,7 +34,7 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
   const { logger } = context;
   const origin = instanceOrigin(options.instance);
   const { projectId, body } = runCreateBody(options);
-  rejectProxy(options.proxy);
+  const proxy = proxyAddress(options.proxy);
   const perBatch = batchSize(options.batchSize ?? String(DEFAULT_BATCH_SIZE), LIMITS.testsPerAppend);
   const token = options.dryRun ? undefined : readToken(context.env);
 
@@ -50,11 +50,11 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
   );
   const scan = await collectResults(context, options);
   if (token === undefined) {
-    await dryRun(context, scan, options);
+    await dryRun(context, scan);
     return childExitCode;
   }
 
-  const client = createClient(context, origin, token);
+  const client = createClient(context, origin, token, proxy);
   const runBody = resources ? withResources(body, resources) : body;
   const run = await client.post<{ id: number }>(`/projects/${projectId}/automation/runs`, runBody);
   logger.info(`Created new test automation run (ID: ${run.id})`);
@@ -62,7 +62,7 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
   logger.info(`Created new thread (ID: ${thread.id})`);
 
   logger.info("Sending tests to Testmo ..");
-  const tally = await uploadThreadTests(context, client, thread.id, scan, options, perBatch);
+  const tally = await uploadThreadTests(context, client, thread.id, scan, perBatch);
   await client.post(`/automation/runs/${run.id}/complete`, { measure_elapsed: false });
   // Printed after the complete call succeeded, not before it as Testmo does (W26).
   logger.info("Successfully sent tests and completed run");

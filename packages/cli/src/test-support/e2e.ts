@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Agent, fetch as undiciFetch } from "undici";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const serverMain = join(repoRoot, "packages/server/dist/main.js");
@@ -32,10 +33,51 @@ export interface RunningServer {
   get<T = unknown>(path: string): Promise<T>;
 }
 
-/** Starts the real server (SQLite in a temp dir) as a separate process and waits until it answers. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export interface TlsFiles {
+  /** PEM certificate for IP 127.0.0.1, self-signed: also the CA to trust (NODE_EXTRA_CA_CERTS) */
+  certPath: string;
+  keyPath: string;
+}
+
+/** A one-day self-signed certificate for https://127.0.0.1, made with the system's openssl. */
+export function selfSignedCertificate(dir: string): TlsFiles {
+  const certPath = join(dir, "cert.pem");
+  const keyPath = join(dir, "key.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      keyPath,
+      "-out",
+      certPath,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
+  return { certPath, keyPath };
+}
+
+/**
+ * Starts the real server (SQLite in a temp dir) as a separate process and waits until it
+ * answers; over HTTPS with `tls`.
+ */
+export async function startServer(env: Record<string, string> = {}, tls?: TlsFiles): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), "assay-e2e-server-"));
   const port = await freePort();
+  const fetch = tls ? trustingFetch(readFileSync(tls.certPath, "utf8")) : globalThis.fetch;
+  if (tls) env = { ASSAY_TLS_CERT: tls.certPath, ASSAY_TLS_KEY: tls.keyPath, ...env };
   const child = spawn(process.execPath, [serverMain, "start"], {
     env: {
       ...process.env,
@@ -59,8 +101,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     if (!stopping) process.stderr.write(`assay server exited unexpectedly (${code ?? signal}):\n${log}\n`);
   });
   let stopping = false;
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilListening(url, child);
+  const url = `${tls ? "https" : "http"}://127.0.0.1:${port}`;
+  await waitUntilListening(url, child, fetch);
   const get = async <T>(path: string): Promise<T> => {
     for (;;) {
       const response = await fetch(`${url}/api/v1${path}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
@@ -86,7 +128,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   };
 }
 
-async function waitUntilListening(url: string, child: ChildProcess): Promise<void> {
+/** A fetch that trusts `ca` (the test process cannot take NODE_EXTRA_CA_CERTS after it started). */
+function trustingFetch(ca: string): typeof fetch {
+  const dispatcher = new Agent({ connect: { ca } });
+  return ((input, init) => undiciFetch(input as string, { ...init, dispatcher } as never)) as typeof fetch;
+}
+
+async function waitUntilListening(url: string, child: ChildProcess, fetch: typeof globalThis.fetch): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
     if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
     try {

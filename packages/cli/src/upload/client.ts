@@ -10,7 +10,11 @@ export interface ApiClientOptions {
   userAgent: string;
   policy: RetryPolicy;
   logger: Logger;
+  /** `http(s)://[user:pass@]host:port` of an HTTP proxy; https targets are tunnelled with CONNECT. */
+  proxy?: string;
 }
+
+type Fetch = typeof fetch;
 
 /** How much of a request or response body --debug prints; full bodies can be hundreds of MB (W24). */
 const DEBUG_BODY_CHARS = 1000;
@@ -20,6 +24,8 @@ const DEBUG_BODY_CHARS = 1000;
  * Idempotency-Key per logical request reused on every retry, and the retry policy.
  */
 export class ApiClient {
+  private fetcher: Promise<Fetch> | undefined;
+
   constructor(private readonly options: ApiClientOptions) {}
 
   /** POSTs `body` to `/api/v1<path>` and returns the parsed JSON answer (undefined for 204). */
@@ -38,7 +44,7 @@ export class ApiClient {
       try {
         response = await this.send(url, payload, idempotencyKey);
       } catch (error) {
-        const message = describeNetworkError(error, policy.requestTimeoutMs);
+        const message = describeNetworkError(error, policy.requestTimeoutMs) + this.viaProxy();
         if (failures >= policy.maxRetries) throw new ConnectionError(message);
         const delay = backoffDelayMs(policy, failures++);
         logger.warn(`Connection error: ${message}; retrying in ${seconds(delay)} (${failures}/${policy.maxRetries})`);
@@ -71,8 +77,10 @@ export class ApiClient {
     }
   }
 
-  private send(url: string, payload: string, idempotencyKey: string): Promise<Response> {
-    return fetch(url, {
+  private async send(url: string, payload: string, idempotencyKey: string): Promise<Response> {
+    this.fetcher ??= this.options.proxy ? proxiedFetch(this.options.proxy) : Promise.resolve(fetch);
+    const send = await this.fetcher;
+    return send(url, {
       method: "POST",
       headers: {
         Authorization: `Bearer ${this.options.token}`,
@@ -84,6 +92,33 @@ export class ApiClient {
       body: payload,
       signal: AbortSignal.timeout(this.options.policy.requestTimeoutMs),
     });
+  }
+
+  private viaProxy(): string {
+    return this.options.proxy ? ` (through the proxy ${redactCredentials(this.options.proxy)})` : "";
+  }
+}
+
+/**
+ * Node's built-in fetch has no proxy support, so a proxied client uses the undici package's
+ * fetch with its ProxyAgent (the pair must come from the same undici). Like Testmo's CLI, an
+ * https server is reached through a CONNECT tunnel and an http one by forwarding; credentials
+ * in the proxy URL become `Proxy-Authorization: Basic`. Loaded only when a proxy is given.
+ */
+async function proxiedFetch(proxy: string): Promise<Fetch> {
+  const undici = await import("undici");
+  const dispatcher = new undici.ProxyAgent({ uri: proxy, proxyTunnel: false });
+  return ((input, init) => undici.fetch(input as string, { ...init, dispatcher } as never)) as Fetch;
+}
+
+/** `http://user:secret@proxy:3128` → `http://user:***@proxy:3128`, for messages and logs. */
+export function redactCredentials(address: string): string {
+  try {
+    const url = new URL(address);
+    if (url.password) url.password = "***";
+    return url.href.replace(/\/$/, "");
+  } catch {
+    return address;
   }
 }
 
