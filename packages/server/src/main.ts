@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { startServer } from "./server.js";
 import {
   AdminError,
@@ -154,8 +154,8 @@ program
   .command("demo")
   .description('fill a new project named "Demo" with realistic data: cases, milestones, runs, sessions, automation')
   .action(() =>
-    withStorage(async (storage) => {
-      const summary = await runDemo(storage);
+    withStorage(async (storage, config) => {
+      const summary = await runDemo(storage, { dataDir: config.dataDir });
       console.log(
         `Created project "Demo" (id ${summary.projectId}): ${summary.cases} cases, ${summary.milestones} milestones, ` +
           `${summary.runs} runs, ${summary.sessions} sessions, ${summary.automationRuns} automation runs`,
@@ -171,11 +171,12 @@ function parsePositive(value: string): number {
   return n;
 }
 
-async function withStorage(work: (storage: Storage) => Promise<void>): Promise<void> {
-  const storage = openStorage(loadConfig());
+async function withStorage(work: (storage: Storage, config: Config) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  const storage = openStorage(config);
   try {
     await migrateToLatest(storage);
-    await work(storage);
+    await work(storage, config);
   } finally {
     await storage.close();
   }

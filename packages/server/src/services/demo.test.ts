@@ -39,6 +39,31 @@ describe.each(BACKENDS)("assay-server demo on %s", (backend) => {
     await nonEmpty(`/projects/${projectId}/automation/sources`);
   });
 
+  it("fills the people, groups, integrations and attachment endpoints too", async () => {
+    const list = async (path: string) => {
+      const res = await api.get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.body.result.length, path).toBeGreaterThan(0);
+      return res.body.result;
+    };
+    expect((await list("/users")).length).toBeGreaterThanOrEqual(6);
+    const groups = await list("/groups");
+    expect(groups.map((g: { name: string }) => g.name)).toEqual(expect.arrayContaining(["Demo QA", "Demo developers"]));
+    expect((await api.get(`/groups/${groups[0].id}`)).status).toBe(200);
+    await list("/roles");
+    await list(`/projects/${projectId}/users`);
+    await list("/issues/connections");
+    const cases = await list(`/projects/${projectId}/cases?per_page=100`);
+    let attachments: { id: number; name: string }[] = [];
+    for (const kase of cases) {
+      attachments = attachments.concat((await api.get(`/cases/${kase.id}/attachments`)).body.result);
+    }
+    expect(attachments.map((a) => a.name)).toEqual(expect.arrayContaining(["test-cards.csv", "checkout-notes.txt"]));
+    const download = await api.get(`/attachments/${attachments[0]!.id}/download`);
+    expect(download.status).toBe(200);
+    expect(String(download.body)).toMatch(/visa|staging/);
+  });
+
   it("spreads automation runs from several sources over 30 days, with flaky and slow tests", async () => {
     const sources = (await api.get(`/projects/${projectId}/automation/sources`)).body.result;
     expect(sources.length).toBeGreaterThanOrEqual(3);

@@ -1,3 +1,4 @@
+import fs from "node:fs/promises";
 import { INTEGRATION_TYPES } from "@assay/api";
 import type { Kysely } from "kysely";
 import type { AppContext } from "../context.js";
@@ -19,7 +20,17 @@ import {
   createSession,
   testsOfRun,
 } from "./manual-testing.js";
-import { createCases, createFolders, createIssueIntegration, resolveIssues } from "./repository.js";
+import { addGroupMembers, createGroup, setAccess } from "./identity.js";
+import {
+  attachmentFile,
+  attachmentsDir,
+  createCases,
+  createFolders,
+  createIssueIntegration,
+  insertAttachments,
+  newStorageKey,
+  resolveIssues,
+} from "./repository.js";
 import { StatusCatalog } from "./statuses.js";
 
 /**
@@ -107,7 +118,21 @@ export interface DemoSummary {
   automationRuns: number;
 }
 
-export async function runDemo(storage: Storage): Promise<DemoSummary> {
+/** Files of the demo's case attachments (written under the data directory like uploads). */
+const ATTACHMENTS = [
+  {
+    name: "test-cards.csv",
+    mimeType: "text/csv",
+    content: "brand,number,expiry,result\nvisa,4242424242424242,12/30,approved\nvisa,4000000000000002,12/30,declined\n",
+  },
+  {
+    name: "checkout-notes.txt",
+    mimeType: "text/plain",
+    content: "Use the staging shop with a fresh cart. Coupons: WELCOME10 (valid), EXPIRED5 (expired).\n",
+  },
+];
+
+export async function runDemo(storage: Storage, options: { dataDir: string }): Promise<DemoSummary> {
   const { db } = storage;
   const existing = await db.selectFrom("projects").select("id").where("name", "=", "Demo").executeTakeFirst();
   if (existing) {
@@ -150,6 +175,16 @@ export async function runDemo(storage: Storage): Promise<DemoSummary> {
   }
   const [alice, bob, carla, dev, ci] = users as [number, number, number, number, number];
   const testers = [bob, carla, dev];
+  // Groups (found again when an earlier demo database kept them): QA gets the tester role on the project.
+  for (const [name, members, role] of [
+    ["Demo QA", [bob, carla], "tester"],
+    ["Demo developers", [dev, ci], "tester"],
+  ] as const) {
+    const known = await db.selectFrom("groups").select("id").where("name", "=", name).executeTakeFirst();
+    const groupId = known?.id ?? (await createGroup(db, { name, createdBy: admin.id }));
+    await addGroupMembers(db, groupId, members);
+    await setAccess(db, projectId, { groupId }, role);
+  }
 
   // ------------------------------------------------------------ issues, repository
   const tracker = await createIssueIntegration(db, {
@@ -199,6 +234,7 @@ export async function runDemo(storage: Storage): Promise<DemoSummary> {
       });
     }
   }
+  await attachDemoFiles(db, options.dataDir, alice, { id: cases[0]!.id, project_id: projectId });
 
   // ------------------------------------------------------------ milestones, configurations
   const types = new Map(
@@ -437,6 +473,17 @@ export async function runDemo(storage: Storage): Promise<DemoSummary> {
     sessions: sessionPlans.length,
     automationRuns,
   };
+}
+
+async function attachDemoFiles(db: Kysely<Database>, dataDir: string, userId: number, kase: { id: number; project_id: number }) {
+  await fs.mkdir(attachmentsDir(dataDir), { recursive: true });
+  const files = [];
+  for (const file of ATTACHMENTS) {
+    const storageKey = newStorageKey();
+    await fs.writeFile(attachmentFile(dataDir, storageKey), file.content);
+    files.push({ name: file.name, mimeType: file.mimeType, size: Buffer.byteLength(file.content), storageKey });
+  }
+  await insertAttachments(db, userId, kase, files);
 }
 
 function idOf(result: MutationResult): number {
