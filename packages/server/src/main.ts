@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from "./config.js";
 import { startServer } from "./server.js";
 import {
   AdminError,
+  bootstrap,
   createProject,
   createToken,
   createUser,
@@ -155,6 +156,16 @@ program
   .description('fill a new project named "Demo" with realistic data: cases, milestones, runs, sessions, automation')
   .action(() =>
     withStorage(async (storage, config) => {
+      // Before the first start too: the demo then makes the administrator and prints the token.
+      const { generatedToken } = await bootstrap(storage.db, {
+        adminEmail: config.adminEmail,
+        adminToken: config.adminToken,
+      });
+      if (generatedToken) {
+        console.log(
+          `Created the administrator (${config.adminEmail}). API token (shown only this once, store it safely):\n\n    ${generatedToken}\n`,
+        );
+      }
       const summary = await runDemo(storage, { dataDir: config.dataDir });
       console.log(
         `Created project "Demo" (id ${summary.projectId}): ${summary.cases} cases, ${summary.milestones} milestones, ` +

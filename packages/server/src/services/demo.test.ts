@@ -1,7 +1,38 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../test-support/backends.js";
 import { ApiClient } from "../test-support/http.js";
-import { runServerCommand, startServerProcess, type TestServer } from "../test-support/server-process.js";
+import {
+  runAssayServer,
+  runServerCommand,
+  startServerProcess,
+  type TestServer,
+} from "../test-support/server-process.js";
+
+describe("assay-server demo before the first start", () => {
+  it("creates the administrator, prints the token once, and the server then serves the demo", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "assay-demo-first-"));
+    try {
+      const out = await runAssayServer({ ASSAY_DATA_DIR: dataDir }, ["demo"]);
+      const token = /^\s+(assay_\S+)$/m.exec(out)?.[1];
+      expect(token, out).toBeDefined();
+      expect(out).toMatch(/Created project "Demo" \(id 2\)/);
+      const server = await startServerProcess({ env: { ASSAY_DATA_DIR: dataDir } });
+      try {
+        const projects = await new ApiClient(server.url, token!).get("/projects");
+        expect(projects.body.result.map((p: { name: string }) => p.name)).toEqual(
+          expect.arrayContaining(["First project", "Demo"]),
+        );
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.each(BACKENDS)("assay-server demo on %s", (backend) => {
   let server: TestServer;

@@ -9,6 +9,7 @@ import { findOrCreateConfig } from "../storage/repositories/automation.js";
 import type { Database } from "../storage/schema.js";
 import { AdminError, createProject, createUser, setProjectAccess } from "./admin.js";
 import { appendToThread, completeRun, createRun, createThread, resolveTests } from "./automation.js";
+import { addGroupMembers, createGroup, setAccess } from "./identity.js";
 import {
   addRunResult,
   addSessionResult,
@@ -20,7 +21,6 @@ import {
   createSession,
   testsOfRun,
 } from "./manual-testing.js";
-import { addGroupMembers, createGroup, setAccess } from "./identity.js";
 import {
   attachmentFile,
   attachmentsDir,
@@ -475,7 +475,12 @@ export async function runDemo(storage: Storage, options: { dataDir: string }): P
   };
 }
 
-async function attachDemoFiles(db: Kysely<Database>, dataDir: string, userId: number, kase: { id: number; project_id: number }) {
+async function attachDemoFiles(
+  db: Kysely<Database>,
+  dataDir: string,
+  userId: number,
+  kase: { id: number; project_id: number },
+) {
   await fs.mkdir(attachmentsDir(dataDir), { recursive: true });
   const files = [];
   for (const file of ATTACHMENTS) {

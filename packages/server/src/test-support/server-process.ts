@@ -107,9 +107,14 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** Runs an `assay-server` management command against a test server's storage; returns its stdout. */
-export async function runServerCommand(server: TestServer, args: string[]): Promise<string> {
+export function runServerCommand(server: TestServer, args: string[]): Promise<string> {
+  return runAssayServer(server.env, args);
+}
+
+/** Runs the built `assay-server <args>` with exactly these ASSAY_* variables; resolves to its stdout. */
+export async function runAssayServer(env: Record<string, string>, args: string[]): Promise<string> {
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...server.env },
+    env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
