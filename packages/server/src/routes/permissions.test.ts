@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../test-support/backends.js";
+import { ResponseContract } from "../test-support/contract.js";
 import { ApiClient, type ApiResponse, makeTests } from "../test-support/http.js";
 import { runServerCommand, startServerProcess, type TestServer } from "../test-support/server-process.js";
 
@@ -11,6 +12,9 @@ import { runServerCommand, startServerProcess, type TestServer } from "../test-s
  *    anything of another project by id in the path, in a filter, in an
  *    expands or in a body reference.
  * Project A is the `assay-server demo` project, so every resource has data.
+ *
+ * Every response of the matrix is also checked against the response schema
+ * that openapi.json documents for its status (the shared @assay/api schemas).
  *
  * Adding an endpoint: add one entry to ENDPOINTS below: its `METHOD /path` as
  * in openapi.json, a `prepare` that makes a fresh target with the admin client
@@ -358,6 +362,7 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
   const tokens = {} as Record<RoleName, string>;
   let fixture: Fixture;
   let projectA: number;
+  let contract: ResponseContract;
   let counter = 0;
 
   const cli = (...args: string[]) => runServerCommand(server, args);
@@ -382,6 +387,7 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
   beforeAll(async () => {
     server = await startServerProcess({ backend });
     admin = new ApiClient(server.url, server.token);
+    contract = new ResponseContract((await admin.get("/openapi.json")).body);
     tokens.administrator = server.token;
     tokens.projectManager = (await user("pm@example.com", "project-manager")).token;
     tokens.tester = (await user("tester@example.com", "tester")).token;
@@ -431,16 +437,20 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
       it(endpoint.route, async () => {
         const actual = {} as Record<RoleName, number>;
         const messages: string[] = [];
+        const violations: string[] = [];
         for (const role of ROLES) {
           const target = await endpoint.prepare(fixture);
           const res = await send(admin, methodOf(endpoint.route), target, tokens[role]);
           actual[role] = res.status;
+          const violation = contract.violations(endpoint.route, res);
+          if (violation) violations.push(`${role}: ${violation}`);
           if (res.status === 403) messages.push(res.body.message);
           if (res.status !== endpoint.expected[role]) {
             messages.push(`${role}: ${res.status} ${JSON.stringify(res.body)}`);
           }
         }
         expect(actual, messages.join("\n")).toEqual(endpoint.expected);
+        expect(violations, "responses must match openapi.json").toEqual([]);
         // A 403 always says what is missing and what to do.
         for (const message of messages) expect(message).toMatch(/Ask|administrator/);
       });

@@ -72,6 +72,14 @@ export const schemas = {
     tags: ["Case attachments"],
     summary: "Assay extension (not part of Testmo's API): the file of an attachment",
     params: AttachmentParams,
-    response: { 401: ErrorCollection, 403: ErrorCollection, 404: ErrorCollection },
+    response: {
+      200: {
+        description: "The file, as uploaded, with its content type and as an attachment download",
+        content: { "*/*": { schema: { type: "string", format: "binary" } } },
+      },
+      401: ErrorCollection,
+      403: ErrorCollection,
+      404: ErrorCollection,
+    },
   },
 };
