@@ -51,6 +51,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
       security: [{ bearerAuth: [] }],
     },
+    // Multipart routes read their body in the handler (a `body` schema would make Fastify
+    // validate it); their `multipartBody` is shown as the request body in the document only.
+    transform: ({ schema, url }) => {
+      const multipartBody = (schema as { multipartBody?: object } | undefined)?.multipartBody;
+      return { schema: multipartBody ? { ...schema, body: multipartBody } : schema, url };
+    },
   });
 
   const limit = rateLimitHook(app);

@@ -171,6 +171,14 @@ describe.each(BACKENDS)("error contract on %s", (backend) => {
       .filter((id) => !id.startsWith("assay") && id !== "downloadAttachment")
       .sort();
     expect(operations).toEqual([...TESTMO_OPERATIONS].sort());
+    // Multipart uploads document their form fields, though Fastify does not validate them.
+    const single = res.body.paths["/api/v1/cases/{case_id}/attachments/single"].post.requestBody;
+    expect(single.content["multipart/form-data"].schema).toMatchObject({
+      required: ["file"],
+      properties: { file: { type: "string", format: "binary" } },
+    });
+    const many = res.body.paths["/api/v1/cases/{case_id}/attachments"].post.requestBody;
+    expect(many.content["multipart/form-data"].schema.required).toEqual(["files[]"]);
   });
 });
 

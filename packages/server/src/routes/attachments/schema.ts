@@ -30,10 +30,13 @@ const errors = {
   422: ErrorCollection,
 };
 
-/** Multipart bodies are read by the handler; the schema documents them for OpenAPI only. */
-const upload = (description: string) => ({
+const binary = { type: "string", format: "binary" };
+
+/** Multipart bodies are read by the handler; `multipartBody` documents them for OpenAPI only (see app.ts). */
+const upload = (description: string, multipartBody: object) => ({
   consumes: ["multipart/form-data"],
   description,
+  multipartBody,
   params: CaseParams,
   response: { 201: AttachmentResultList, ...errors },
 });
@@ -53,12 +56,20 @@ export const schemas = {
   create: {
     operationId: "createCaseAttachments",
     tags: ["Case attachments"],
-    ...upload("Upload 1 to 20 files in the multipart field `files[]` (`files` is accepted too); more are ignored."),
+    ...upload("Upload 1 to 20 files in the multipart field `files[]` (`files` is accepted too); more are ignored.", {
+      type: "object",
+      required: ["files[]"],
+      properties: { "files[]": { type: "array", items: binary, minItems: 1, maxItems: 20 } },
+    }),
   },
   createSingle: {
     operationId: "createCaseAttachment",
     tags: ["Case attachments"],
-    ...upload("Upload exactly one file in the multipart field `file`."),
+    ...upload("Upload exactly one file in the multipart field `file`.", {
+      type: "object",
+      required: ["file"],
+      properties: { file: binary },
+    }),
   },
   delete: {
     operationId: "deleteCaseAttachments",
