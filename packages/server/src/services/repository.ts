@@ -11,6 +11,7 @@ import type {
 import { INTEGRATION_TYPES } from "@assay/api";
 import type { ExpressionBuilder, Kysely, Selectable } from "kysely";
 import { type FieldErrors, InvalidDataError, NotFoundError } from "../errors.js";
+import { containsText } from "../storage/like.js";
 import type {
   CaseAttachmentTable,
   Database,
@@ -307,8 +308,7 @@ export async function listFolders(
       filter.parentId === 0 ? query.where("parent_id", "is", null) : query.where("parent_id", "=", filter.parentId);
   }
   if (filter.name !== undefined) {
-    const pattern = `%${filter.name.toLowerCase()}%`;
-    query = query.where((eb) => eb(eb.fn("lower", ["name"]), "like", pattern));
+    query = query.where(containsText("name", filter.name));
   }
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
   const rows = await query
@@ -486,22 +486,21 @@ export async function listConnections(
   filter: ConnectionFilter,
   page: { offset: number; limit: number; sort: "created_at" | "name"; order: "asc" | "desc" },
 ) {
-  const like = (value: string) => `%${value.toLowerCase()}%`;
   let query = db
     .selectFrom("issue_integrations as i")
     .leftJoin("issue_connections as c", "c.integration_id", "i.id")
     .leftJoin("issue_connection_projects as p", "p.connection_id", "c.id");
   if (filter.integrationIds) query = query.where("i.id", "in", filter.integrationIds);
   if (filter.integrationName !== undefined) {
-    query = query.where((eb) => eb(eb.fn("lower", ["i.name"]), "like", like(filter.integrationName!)));
+    query = query.where(containsText("i.name", filter.integrationName));
   }
   if (filter.connectionIds) query = query.where("c.id", "in", filter.connectionIds);
   if (filter.connectionName !== undefined) {
-    query = query.where((eb) => eb(eb.fn("lower", ["c.name"]), "like", like(filter.connectionName!)));
+    query = query.where(containsText("c.name", filter.connectionName));
   }
   if (filter.connectionProjectIds) query = query.where("p.id", "in", filter.connectionProjectIds);
   if (filter.connectionProjectName !== undefined) {
-    query = query.where((eb) => eb(eb.fn("lower", ["p.name"]), "like", like(filter.connectionProjectName!)));
+    query = query.where(containsText("p.name", filter.connectionProjectName));
   }
   if (filter.integrationTypes) query = query.where("i.type", "in", filter.integrationTypes);
   if (filter.isActive !== undefined) query = query.where("i.is_active", "=", filter.isActive ? 1 : 0);

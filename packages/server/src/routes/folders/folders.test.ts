@@ -70,6 +70,23 @@ describe.each(BACKENDS)("repository folders on %s", (backend) => {
     expect(paged.body).toMatchObject({ page: 2, last_page: 1, total: 5, result: [] });
   });
 
+  it("filters by name literally: % and _ are no wildcards, case is ignored", async () => {
+    const made = await create(
+      [{ name: "100% done" }, { name: "1000 done" }, { name: "a_b" }, { name: "AXB" }],
+      otherProject,
+    );
+    expect(made.status).toBe(201);
+    const names = async (name: string) =>
+      (await api.get(`/projects/${otherProject}/folders?name=${encodeURIComponent(name)}`)).body.result
+        .map((f: { name: string }) => f.name)
+        .sort();
+    expect(await names("%")).toEqual(["100% done"]);
+    expect(await names("0% d")).toEqual(["100% done"]);
+    expect(await names("A_B")).toEqual(["a_b"]);
+    expect(await names("axb")).toEqual(["AXB"]);
+    expect(await names("!")).toEqual([]);
+  });
+
   it("rejects unknown sort, expands and per_page with 422 naming the allowed values", async () => {
     const sort = await api.get("/projects/1/folders?sort=created_at");
     expect(sort.status).toBe(422);

@@ -60,6 +60,32 @@ describe.each(BACKENDS)("milestones on %s", (backend) => {
     expect(stats.success_count).toBeGreaterThan(0);
   });
 
+  it("matches automation tags whole and literally: _ and % are no wildcards, case is ignored", async () => {
+    const project = (await runServerCommand(server, ["project", "create", "--name", "Tags"])).trim();
+    const milestone = (name: string, tags: string) =>
+      runServerCommand(server, [
+        "milestone",
+        "create",
+        "--project",
+        project,
+        "--name",
+        name,
+        "--automation-tags",
+        tags,
+      ]);
+    await milestone("underscore", "qa_smoke");
+    await milestone("look-alike", "qaxsmoke,qa-smoke-2");
+    const names = async (tags: string) =>
+      (await api.get(`/projects/${project}/milestones?automation_tags=${encodeURIComponent(tags)}`)).body.result
+        .map((m: Milestone) => m.name)
+        .sort();
+    expect(await names("qa_smoke")).toEqual(["underscore"]);
+    expect(await names("QA_SMOKE")).toEqual(["underscore"]);
+    expect(await names("qa%")).toEqual([]);
+    expect(await names("qa-smoke")).toEqual([]);
+    expect(await names("qaxsmoke,qa_smoke")).toEqual(["look-alike", "underscore"]);
+  });
+
   it("applies every filter", async () => {
     const base = `/projects/${projectId}/milestones`;
     const completed = await api.get(`${base}?is_completed=1`);

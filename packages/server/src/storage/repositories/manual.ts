@@ -1,4 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from "kysely";
+import { containsText } from "../like.js";
 import type { Database } from "../schema.js";
 
 /** Reads of milestones, manual runs, run results and sessions: lists with filters, relations, expands. */
@@ -31,10 +32,10 @@ async function pageOf<DB, TB extends keyof DB & string, O>(
   return { total: Number(total), rows: rows as unknown[] };
 }
 
-/** JSON-array text columns such as `automation_tags`: rows naming any of `tags`. */
+/** JSON-array text columns such as `automation_tags`: rows naming any of `tags` (as whole JSON strings). */
 function jsonArrayHasAny(column: string, tags: readonly string[]) {
   return sql<boolean>`(${sql.join(
-    tags.map((tag) => sql`${sql.ref(column)} like ${`%${JSON.stringify(tag).replace(/[%_]/g, "")}%`}`),
+    tags.map((tag) => containsText(column, JSON.stringify(tag))),
     sql` or `,
   )})`;
 }
