@@ -1,11 +1,11 @@
 import Type, { type Static } from "typebox";
-import { Datetime, Id, NullableDatetime, NullableId, NullableInteger, NullableString } from "./common.js";
+import { Datetime, Id, MAX_INTEGER, NullableDatetime, NullableId, NullableInteger, NullableString } from "./common.js";
 import { LIMITS } from "./limits.js";
 import { STATUS_SLOTS } from "./statuses.js";
 
 const ShortString = Type.String({ minLength: 1, maxLength: LIMITS.string });
 const Note = Type.String({ maxLength: LIMITS.note });
-const Micros = Type.Integer({ minimum: 0 });
+const Micros = Type.Integer({ minimum: 0, maximum: MAX_INTEGER });
 
 // ---------------------------------------------------------------- request bodies
 
@@ -17,7 +17,7 @@ export const CreateAutomationArtifact = Type.Object({
   url: ShortString,
   note: Type.Optional(Note),
   mime_type: Type.Optional(Type.String({ maxLength: LIMITS.string })),
-  size: Type.Optional(Type.Integer({ minimum: 0 })),
+  size: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INTEGER })),
 });
 export type CreateAutomationArtifact = Static<typeof CreateAutomationArtifact>;
 
@@ -50,8 +50,8 @@ export const CreateAutomationTest = Type.Object({
   folder: ShortString,
   elapsed: Type.Optional(Micros),
   file: Type.Optional(Type.String({ maxLength: LIMITS.string })),
-  line: Type.Optional(Type.Integer({ minimum: 0 })),
-  assertions: Type.Optional(Type.Integer({ minimum: 0 })),
+  line: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INTEGER })),
+  assertions: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INTEGER })),
   artifacts: Type.Optional(Artifacts),
   fields: Type.Optional(Fields),
 });
@@ -118,7 +118,9 @@ export const COUNTER_FIELDS = [
   "total_count",
 ] as const;
 
-const Counters = Object.fromEntries(COUNTER_FIELDS.map((name) => [name, Type.Integer({ minimum: 0 })]));
+const Counters = Object.fromEntries(
+  COUNTER_FIELDS.map((name) => [name, Type.Integer({ minimum: 0, maximum: MAX_INTEGER })]),
+);
 
 export const AutomationArtifact = Type.Object({
   name: Type.String(),
@@ -176,9 +178,9 @@ export const AutomationRun = Type.Object({
   tags: Type.Array(Type.String()),
   threads: Type.Array(AutomationRunThread),
   ...Counters,
-  thread_count: Type.Integer({ minimum: 0 }),
-  thread_active_count: Type.Integer({ minimum: 0 }),
-  thread_completed_count: Type.Integer({ minimum: 0 }),
+  thread_count: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
+  thread_active_count: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
+  thread_completed_count: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   created_at: Datetime,
   created_by: Id,
   updated_at: NullableDatetime,
@@ -194,9 +196,9 @@ export const AutomationSource = Type.Object({
   name: Type.String(),
   status: Type.Integer({ minimum: 1, maximum: 3 }),
   is_retired: Type.Boolean(),
-  run_count: Type.Integer({ minimum: 0 }),
-  test_count_average: Type.Integer({ minimum: 0 }),
-  elapsed_average: Type.Integer({ minimum: 0 }),
+  run_count: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
+  test_count_average: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
+  elapsed_average: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   ran_at: NullableDatetime,
   created_at: Datetime,
   created_by: Id,

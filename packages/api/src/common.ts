@@ -10,7 +10,14 @@ export const ErrorCollection = Type.Object(
 );
 export type ErrorCollection = Static<typeof ErrorCollection>;
 
-export const Id = Type.Integer({ minimum: 1 });
+/** Ids are 32-bit (PostgreSQL `serial`): a larger number can name nothing and is a 422, not a database error. */
+export const MAX_ID = 2_147_483_647;
+/** Largest duration, size or count a body may carry: exact in a JS number and in a 64-bit column. */
+export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
+/** Pages beyond this are refused: the offset must stay an exact integer on both databases. */
+export const MAX_PAGE = 10_000_000;
+
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
 export const Datetime = Type.String({ format: "date-time" });
 export const NullableDatetime = Type.Union([Datetime, Type.Null()]);
 export const NullableId = Type.Union([Id, Type.Null()]);

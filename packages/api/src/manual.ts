@@ -1,13 +1,15 @@
 import Type, { type Static } from "typebox";
 import { COUNTER_FIELDS } from "./automation.js";
-import { Datetime, Id, NullableDatetime, NullableId, NullableInteger, NullableString } from "./common.js";
+import { Datetime, Id, MAX_INTEGER, NullableDatetime, NullableId, NullableInteger, NullableString } from "./common.js";
 
 /**
  * Manual testing: milestones, manual runs and their results, exploratory
  * sessions (Testmo API v1 §3.7–3.10, §4.3). Durations are microseconds.
  */
 
-const Counters = Object.fromEntries(COUNTER_FIELDS.map((name) => [name, Type.Integer({ minimum: 0 })]));
+const Counters = Object.fromEntries(
+  COUNTER_FIELDS.map((name) => [name, Type.Integer({ minimum: 0, maximum: MAX_INTEGER })]),
+);
 const Ids = Type.Array(Id);
 
 export const MilestoneLink = Type.Object({ name: Type.String(), note: NullableString, url: Type.String() });
@@ -50,7 +52,7 @@ export const Run = Type.Object({
   state_id: Id,
   forecast: NullableInteger,
   forecast_completed: NullableInteger,
-  elapsed: Type.Integer({ minimum: 0 }),
+  elapsed: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   is_started: Type.Boolean(),
   is_closed: Type.Boolean(),
   issues: Ids,
@@ -76,7 +78,7 @@ export const RunResult = Type.Object({
   status_id: Type.Integer({ minimum: 1, maximum: 25 }),
   is_latest: Type.Boolean(),
   note: NullableString,
-  elapsed: Type.Integer({ minimum: 0 }),
+  elapsed: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   assignee_id: NullableId,
   issues: Ids,
   created_at: Datetime,
@@ -99,7 +101,7 @@ export const Session = Type.Object({
   assignee_id: NullableId,
   estimate: NullableInteger,
   forecast: NullableInteger,
-  elapsed: Type.Integer({ minimum: 0 }),
+  elapsed: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   is_started: Type.Boolean(),
   is_closed: Type.Boolean(),
   issues: Ids,

@@ -1,7 +1,7 @@
 import Type, { type Static } from "typebox";
-import { Datetime, Id, NullableDatetime, NullableId, NullableString } from "./common.js";
+import { Datetime, Id, MAX_INTEGER, NullableDatetime, NullableId, NullableString } from "./common.js";
 
-const Count = Type.Integer({ minimum: 0 });
+const Count = Type.Integer({ minimum: 0, maximum: MAX_INTEGER });
 
 export const Project = Type.Object({
   id: Id,

@@ -1,8 +1,22 @@
 import Type, { type TProperties } from "typebox";
-import { PER_PAGE_VALUES } from "./common.js";
+import { Id, MAX_ID, MAX_PAGE, PER_PAGE_VALUES } from "./common.js";
 
-/** A comma-separated list of ids in one query parameter, e.g. `status=2,3`. */
-export const CsvIds = Type.String({ pattern: "^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$" });
+/**
+ * A comma-separated list of ids in one query parameter, e.g. `status=2,3`. The
+ * `id-list` format (registered by the server's validators, see `isIdList`)
+ * also bounds each id, which a pattern cannot.
+ */
+export const CsvIds = Type.String({
+  format: "id-list",
+  description: `Comma-separated ids from 0 to ${MAX_ID}`,
+});
+
+const ID_LIST = /^\s*\d{1,10}(\s*,\s*\d{1,10})*\s*$/;
+
+/** The `id-list` format: comma-separated integers from 0 to MAX_ID. */
+export function isIdList(value: string): boolean {
+  return ID_LIST.test(value) && value.split(",").every((part) => Number(part) <= MAX_ID);
+}
 /** A comma-separated list of names, e.g. `tags=nightly,smoke`. */
 export const CsvNames = Type.String({ minLength: 1 });
 /** Query booleans: the binding sends true/false, the docs also allow 1/0. */
@@ -20,7 +34,7 @@ export interface ListOptions {
 /** Query schema of a list endpoint: page, per_page, expands, sort, order and its filters. */
 export function listQuery(options: ListOptions) {
   const properties: TProperties = {
-    page: Type.Optional(Type.Integer({ minimum: 1 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
     per_page: Type.Optional(Type.Integer({ enum: [...PER_PAGE_VALUES] })),
     ...(options.filters ?? {}),
   };
@@ -33,5 +47,5 @@ export function listQuery(options: ListOptions) {
 }
 
 export function idParams(name: string) {
-  return Type.Object({ [name]: Type.Integer({ minimum: 1 }) });
+  return Type.Object({ [name]: Id });
 }

@@ -1,5 +1,5 @@
 import Type, { type Static } from "typebox";
-import { Datetime, Id, NullableDatetime, NullableId, NullableInteger, NullableString } from "./common.js";
+import { Datetime, Id, MAX_INTEGER, NullableDatetime, NullableId, NullableInteger, NullableString } from "./common.js";
 import { LIMITS } from "./limits.js";
 
 /**
@@ -9,7 +9,7 @@ import { LIMITS } from "./limits.js";
 
 const Name = Type.String({ minLength: 1, maxLength: LIMITS.string });
 /** Durations are microseconds, like every `elapsed` (Open point 13). */
-const Micros = Type.Integer({ minimum: 0 });
+const Micros = Type.Integer({ minimum: 0, maximum: MAX_INTEGER });
 const Docs = Type.String({ maxLength: 65_536 });
 
 /** Cases per create request (spec §1.11). */
@@ -77,7 +77,7 @@ export const CreateRepositoryFoldersFoldersInner = Type.Object({
   name: Name,
   parent_id: Type.Optional(NullableId),
   docs: Type.Optional(Type.Union([Docs, Type.Null()])),
-  display_order: Type.Optional(Type.Integer({ minimum: 0 })),
+  display_order: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INTEGER })),
 });
 export type CreateRepositoryFoldersFoldersInner = Static<typeof CreateRepositoryFoldersFoldersInner>;
 
@@ -166,9 +166,9 @@ export const RepositoryFolder = Type.Object({
   name: Type.String(),
   parent_id: NullableId,
   /** 0 for top-level folders (Open point 19) */
-  depth: Type.Integer({ minimum: 0 }),
+  depth: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   docs: NullableString,
-  display_order: Type.Integer({ minimum: 0 }),
+  display_order: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
 });
 export type RepositoryFolder = Static<typeof RepositoryFolder>;
 
@@ -188,7 +188,7 @@ export const Attachment = Type.Object({
   name: Type.String(),
   note: NullableString,
   mime_type: Type.String(),
-  size: Type.Integer({ minimum: 0 }),
+  size: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   created_at: Datetime,
   created_by: Id,
   /** `/api/v1/attachments/{id}/download` (an Assay extension), bearer token required */

@@ -1,8 +1,8 @@
 import Type, { type Static } from "typebox";
-import { Datetime, Id, NullableDatetime, NullableId } from "./common.js";
+import { Datetime, Id, MAX_INTEGER, NullableDatetime, NullableId } from "./common.js";
 
 /** `created_by` of objects the installation made itself (seeded roles, the first administrator) is 0. */
-const Creator = Type.Integer({ minimum: 0 });
+const Creator = Type.Integer({ minimum: 0, maximum: MAX_INTEGER });
 
 /** Testmo's `User`. `type` and `notifications` are opaque codes (spec §8 point 23): Assay sends 1. */
 export const User = Type.Object({
@@ -42,7 +42,7 @@ export type Group = Static<typeof Group>;
 export const Role = Type.Object({
   id: Id,
   name: Type.String(),
-  permissions: Type.Integer({ minimum: 0 }),
+  permissions: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   is_default: Type.Boolean(),
   created_at: Datetime,
   created_by: Creator,

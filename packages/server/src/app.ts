@@ -1,10 +1,11 @@
 import fs from "node:fs";
+import { isIdList } from "@assay/api";
 import swagger from "@fastify/swagger";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { AppContext } from "./context.js";
-import { InvalidDataError } from "./errors.js";
+import { InvalidDataError, invalidField } from "./errors.js";
 import { installAuth } from "./plugins/auth.js";
 import { installErrorHandling, installMethodNotAllowed } from "./plugins/errors.js";
 import { hashBodyIfIdempotent, installIdempotency } from "./plugins/idempotency.js";
@@ -67,6 +68,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(async (authed) => {
         installAuth(authed);
         installIdempotency(authed);
+        authed.addHook("preValidation", rejectNulsInQuery);
         await apiRoutes(authed);
       });
     },
@@ -82,13 +84,33 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
  */
 function installValidation(app: FastifyInstance): void {
   const common = { strict: false, allErrors: false, useDefaults: true } as const;
-  const bodyAjv = addFormats.default(new Ajv({ ...common, coerceTypes: false }));
-  const textAjv = addFormats.default(new Ajv({ ...common, coerceTypes: true }));
+  const bodyAjv = addFormats.default(new Ajv({ ...common, coerceTypes: false })).addFormat("id-list", isIdList);
+  const textAjv = addFormats.default(new Ajv({ ...common, coerceTypes: true })).addFormat("id-list", isIdList);
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === "body" ? bodyAjv.compile(schema) : textAjv.compile(schema),
   );
   // Responses are built by presenters in the exact API shape: serialise as is.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+}
+
+/** A NUL in a query value can match nothing and PostgreSQL cannot take it: a 422 naming the parameter. */
+async function rejectNulsInQuery(request: FastifyRequest): Promise<void> {
+  for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
+    if (String(value).includes("\u0000")) {
+      throw invalidField(name, `The ${name} parameter contains a NUL character (%00). Remove it from the URL.`);
+    }
+  }
+}
+
+/**
+ * `\u0000` escapes not preceded by another backslash. PostgreSQL text cannot hold
+ * U+0000, so a NUL in any string (say, a binary's console output) is stored as
+ * U+FFFD on both databases instead of failing the whole request.
+ */
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+export function replaceEscapedNuls(json: string): string {
+  return json.includes("\\u0000") ? json.replace(ESCAPED_NUL, "$1\\ufffd") : json;
 }
 
 /** JSON bodies: an empty body counts as `{}`; malformed JSON is a 422 that says where. */
@@ -103,7 +125,7 @@ function installJsonParser(app: FastifyInstance): void {
       hashBodyIfIdempotent(request, text);
       if (text.trim() === "") return done(null, {});
       try {
-        done(null, JSON.parse(text));
+        done(null, JSON.parse(replaceEscapedNuls(text)));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         done(new InvalidDataError(`The request body is not valid JSON (${reason}). Send a JSON object.`), undefined);

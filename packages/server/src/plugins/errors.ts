@@ -1,3 +1,4 @@
+import { MAX_ID } from "@assay/api";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, type FieldErrors } from "../errors.js";
 
@@ -131,6 +132,9 @@ function describe(field: string, keyword: string, params: Record<string, unknown
     case "pattern":
       return `The ${field} field must match the pattern ${String(params.pattern)}.`;
     case "format":
+      if (params.format === "id-list") {
+        return `The ${field} field must be a comma-separated list of ids (whole numbers up to ${MAX_ID}), e.g. 2,3.`;
+      }
       return `The ${field} field must be a valid ${String(params.format)} (e.g. 2024-05-01T00:00:00Z).`;
     default:
       return `The ${field} field ${fallback ?? "is invalid"}.`;

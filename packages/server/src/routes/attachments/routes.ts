@@ -110,8 +110,21 @@ export async function attachmentRoutes(app: FastifyInstance) {
           dataDir,
           files.map((f) => f.storageKey),
         );
-        throw error;
+        throw unreadableBodyAsInvalid(error, fields[0]!);
       }
+    }
+
+    /**
+     * A body the multipart parser cannot read (no boundary, cut short, malformed
+     * headers) is the client's mistake: 422. Disk errors (they carry a syscall)
+     * and our own ApiErrors pass through unchanged.
+     */
+    function unreadableBodyAsInvalid(error: unknown, field: string): unknown {
+      if (error instanceof ApiError || (error instanceof Error && "syscall" in error)) return error;
+      const reason = error instanceof Error ? error.message : String(error);
+      return new InvalidDataError(
+        `The multipart/form-data body could not be read (${reason}). Send a well-formed multipart body with the file in the field "${field}".`,
+      );
     }
 
     /** Streams the files of the request to disk; on any failure, none stays. */
@@ -160,7 +173,7 @@ export async function attachmentRoutes(app: FastifyInstance) {
           dataDir,
           files.map((f) => f.storageKey),
         );
-        throw error;
+        throw unreadableBodyAsInvalid(error, fields[0]!);
       }
       if (files.length === 0) {
         const also = unexpected.size > 0 ? ` (got files in ${[...unexpected].map((f) => `"${f}"`).join(", ")})` : "";

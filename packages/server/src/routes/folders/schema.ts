@@ -7,6 +7,7 @@ import {
   FolderResultList,
   idParams,
   listQuery,
+  MAX_ID,
   Page,
   RepositoryFolder,
   UpdatedFolderResultList,
@@ -38,7 +39,7 @@ export const schemas = {
       expands: FOLDER_EXPANDS,
       filters: {
         // 0 lists the top level (an Assay addition).
-        parent_id: Type.Optional(Type.Integer({ minimum: 0 })),
+        parent_id: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID })),
         name: Type.Optional(Type.String({ minLength: 1 })),
       },
     }),
