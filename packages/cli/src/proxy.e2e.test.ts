@@ -94,12 +94,33 @@ describe.skipIf(!builtForE2e)("assay CLI through an HTTP proxy", () => {
     for (const r of relayed) expect(r).toEqual({ method: "CONNECT", target: host, proxyAuthorization: BASIC });
   });
 
-  it("says which proxy refused the connection, without printing its password", async () => {
-    const result = await submit(httpsServer, `http://ci-user:wrong@${proxyAddress}`, "refused");
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("407");
-    expect(result.stderr).toContain(`through the proxy http://ci-user:***@${proxyAddress}`);
-    expect(result.stderr).not.toContain("wrong");
+  it("fails at once when the proxy refuses the credentials, saying what to do, without printing the password", async () => {
+    for (const server of [httpsServer, httpServer]) {
+      const before = proxy.relayed.length;
+      const result = await runCli(
+        [
+          "automation:run:create",
+          "--instance",
+          server.url,
+          "--project-id",
+          "1",
+          "--name",
+          "refused",
+          "--source",
+          "proxied",
+          "--proxy",
+          `http://ci-user:wrong@${proxyAddress}`,
+        ],
+        // Retries would be allowed: a 407 must not be retried.
+        { cwd: work, env: { NODE_EXTRA_CA_CERTS: tls.certPath, ASSAY_MAX_RETRIES: "5" } },
+      );
+      expect(result.code, server.url).toBe(1);
+      expect(result.stderr).toContain("407");
+      expect(result.stderr).toContain("--proxy http://user:password@proxy:3128");
+      expect(result.stderr).not.toContain("wrong");
+      expect(proxy.relayed.length - before, result.stderr).toBe(1);
+    }
+    expect(proxy.relayed.at(-1)?.method).toBe("POST");
   });
 
   it("refuses a proxy that is not an http(s) URL before the child command runs", async () => {

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../output/logger.js";
-import { ApiResponseError, ConnectionError, PayloadTooLargeError } from "./errors.js";
+import {
+  ApiResponseError,
+  ConnectionError,
+  isProxyAuthFailure,
+  PayloadTooLargeError,
+  PROXY_AUTH_HINT,
+} from "./errors.js";
 import { backoffDelayMs, isRetryableStatus, type RetryPolicy, retryAfterDelayMs } from "./retry.js";
 
 export interface ApiClientOptions {
@@ -45,6 +51,8 @@ export class ApiClient {
         response = await this.send(url, payload, idempotencyKey);
       } catch (error) {
         const message = describeNetworkError(error, policy.requestTimeoutMs) + this.viaProxy();
+        // Wrong or missing proxy credentials do not heal by waiting: fail at once.
+        if (isProxyAuthFailure(message)) throw new ConnectionError(message, [PROXY_AUTH_HINT]);
         if (failures >= policy.maxRetries) throw new ConnectionError(message);
         const delay = backoffDelayMs(policy, failures++);
         logger.warn(`Connection error: ${message}; retrying in ${seconds(delay)} (${failures}/${policy.maxRetries})`);

@@ -16,10 +16,19 @@ export class PayloadTooLargeError extends ApiResponseError {}
 
 /** Network failure or timeout on the last attempt. */
 export class ConnectionError extends CliError {
-  constructor(message: string) {
-    super(`Connection error: ${message}`);
+  constructor(message: string, details: string[] = []) {
+    super(`Connection error: ${message}`, 1, details);
     this.name = "ConnectionError";
   }
+}
+
+/** What to do when a proxy answers 407, as a response (http) or to CONNECT (https). */
+export const PROXY_AUTH_HINT =
+  "The proxy requires credentials: pass them in the proxy address, e.g. --proxy http://user:password@proxy:3128";
+
+/** undici's messages when a proxy refuses a CONNECT tunnel for lack of credentials. */
+export function isProxyAuthFailure(message: string): boolean {
+  return /proxy[^()]*\(407\)/i.test(message);
 }
 
 function messageOf(body: unknown): string | undefined {
@@ -29,6 +38,7 @@ function messageOf(body: unknown): string | undefined {
 
 function detailLines(status: number, body: unknown): string[] {
   if (status === 401) return ["Please verify your Testmo API token"];
+  if (status === 407) return [PROXY_AUTH_HINT];
   if (status !== 422 || !body || typeof body !== "object" || !("errors" in body)) return [];
   const errors = body.errors;
   if (!errors || typeof errors !== "object") return [];
