@@ -152,6 +152,32 @@ describe.each(BACKENDS)("error contract on %s", (backend) => {
     expect((await api.get(`/automation/runs/${runId}`)).body.result.fields).toEqual([]);
   });
 
+  it("422, never a database error, for ids, pages and integers out of range and a NUL in a query", async () => {
+    const id = await api.get("/automation/runs/2147483648");
+    expectError(id, 422);
+    expect(id.body.message).toContain("at most 2147483647");
+    const filter = await api.get("/projects/1/automation/runs?created_by=1,99999999999");
+    expectError(filter, 422);
+    expect(filter.body.errors.created_by[0]).toContain("comma-separated list of ids");
+    expectError(await api.get("/projects/1/automation/runs?page=10000001"), 422);
+    const elapsed = await api.post(`/automation/runs/threads/${threadId}/append`, { elapsed_computed: 1e20 });
+    expectError(elapsed, 422);
+    expect(elapsed.body.errors.elapsed_computed).toBeDefined();
+    const nul = await api.get("/projects/1/automation/runs?tags=a%00b");
+    expectError(nul, 422);
+    expect(nul.body.errors.tags[0]).toContain("Remove it from the URL");
+  });
+
+  it("stores a NUL inside a JSON string as U+FFFD on every database", async () => {
+    const run = (await api.post("/projects/1/automation/runs", { name: "nul", source: "s" })).body.id;
+    const appended = await api.request("POST", `/automation/runs/${run}/append`, {
+      rawBody: '{"fields":[{"type":1,"name":"Output","value":"bin\\u0000ary"}]}',
+    });
+    expect(appended.status).toBe(204);
+    const fields = (await api.get(`/automation/runs/${run}`)).body.result.fields;
+    expect(fields[0].value).toBe("bin\uFFFDary");
+  });
+
   it("carries the RateLimit headers on every API response", async () => {
     const res = await api.get("/user");
     expect(res.headers.get("ratelimit-policy")).toBe('"default";q=600;w=60');

@@ -161,6 +161,20 @@ describe.each(BACKENDS)("case attachments on %s", (backend) => {
     expect((await api.get(`/cases/${caseId}/attachments`)).body.total).toBe(4);
   });
 
+  it("answers a multipart body cut short with 422 and keeps none of its files", async () => {
+    const before = files().length;
+    const part = (name: string) =>
+      `--cut\r\nContent-Disposition: form-data; name="files[]"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`;
+    const res = await api.request("POST", `/cases/${caseId}/attachments`, {
+      rawBody: `${part("whole.txt")}complete\r\n${part("cut.txt")}the connection drops here`,
+      headers: { "content-type": "multipart/form-data; boundary=cut" },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain("multipart/form-data body could not be read");
+    expect(res.body.message).toContain('"files[]"');
+    expect(files().length).toBe(before);
+  });
+
   it("replays an upload under the same Idempotency-Key without storing it twice", async () => {
     const headers = { "idempotency-key": `upload-${backend}` };
     const body = [{ field: "file", name: "once.txt", content: "once" }];
