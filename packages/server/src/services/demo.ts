@@ -21,6 +21,7 @@ import {
   createSession,
   testsOfRun,
 } from "./manual-testing.js";
+import { ROLE_IDS } from "./permissions.js";
 import {
   attachmentFile,
   attachmentsDir,
@@ -147,7 +148,12 @@ export async function runDemo(storage: Storage, options: { dataDir: string }): P
   const now = Date.now();
   const daysAgo = (days: number, hours = 10) => new Date(now - days * DAY + (hours - 12) * 3_600_000).toISOString();
 
-  const admin = await db.selectFrom("users").select("id").orderBy("id").executeTakeFirst();
+  const admin = await db
+    .selectFrom("users")
+    .select("id")
+    .where("role_id", "=", ROLE_IDS.administrator)
+    .orderBy("id")
+    .executeTakeFirst();
   if (!admin) {
     throw new AdminError(
       "There is no administrator yet. Start the server once (assay-server start), then run the demo.",
