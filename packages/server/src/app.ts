@@ -1,16 +1,18 @@
 import fs from "node:fs";
-import { isIdList } from "@assay/api";
+import { isIdList, SESSION_COOKIE } from "@assay/api";
 import swagger from "@fastify/swagger";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { AppContext } from "./context.js";
 import { InvalidDataError, invalidField } from "./errors.js";
-import { installAuth } from "./plugins/auth.js";
+import { decorateAuth, installAuth } from "./plugins/auth.js";
 import { installErrorHandling, installMethodNotAllowed } from "./plugins/errors.js";
 import { hashBodyIfIdempotent, installIdempotency } from "./plugins/idempotency.js";
 import { rateLimitHook } from "./plugins/rate-limit.js";
+import { installWeb } from "./plugins/web.js";
 import { apiRoutes } from "./routes/index.js";
+import { xAuthRoutes } from "./routes/x-auth/routes.js";
 
 export const API_PREFIX = "/api/v1";
 
@@ -30,6 +32,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   app.decorate("ctx", ctx);
   app.decorateRequest("bodyHash", null);
+  decorateAuth(app);
   installValidation(app);
   installJsonParser(app);
   installErrorHandling(app);
@@ -49,8 +52,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         version: "1.0.0",
         description: "Paths, fields and envelopes of Testmo's public API v1, served by Assay.",
       },
-      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
-      security: [{ bearerAuth: [] }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer" },
+          // The web UI's session (POST /x/auth/sign-in); writes with it also need X-CSRF-Token and Origin.
+          sessionCookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     },
     // Multipart routes read their body in the handler (a `body` schema would make Fastify
     // validate it); their `multipartBody` is shown as the request body in the document only.
@@ -65,6 +74,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     async (api) => {
       api.addHook("onRequest", limit);
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+      // Sign-in and friends: no token needed; they read the session cookie themselves.
+      await api.register(xAuthRoutes);
       await api.register(async (authed) => {
         installAuth(authed);
         installIdempotency(authed);
@@ -75,6 +86,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     { prefix: API_PREFIX },
   );
   installMethodNotAllowed(app, new Map([...routes].filter(([url]) => url.startsWith(API_PREFIX))), limit);
+  // The web UI at `/`, outside the API scope (no token, no rate limit); /api/... paths stay the API's 404s.
+  await installWeb(app);
   return app;
 }
 

@@ -24,6 +24,14 @@ export interface Config {
   maxBodyBytes: number;
   logLevel: string;
   idempotencyTtlHours: number;
+  /** Minutes between retention passes (docs/analytics.md, "Retention"); 0 disables the in-server job. */
+  retentionIntervalMinutes: number;
+  /** Origin (scheme://host[:port]) users reach the server at, for links and the Origin check; null = the request's. */
+  publicUrl: string | null;
+  /** A web session ends after this many hours without a request (may be fractional). */
+  sessionIdleHours: number;
+  /** … and at the latest this many days after sign-in. */
+  sessionMaxDays: number;
 }
 
 export interface ConfigVariable {
@@ -80,6 +88,24 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: "ASSAY_MAX_BODY_MB", default: "100", description: "Largest accepted request body, in MiB (413 above)" },
   { name: "ASSAY_IDEMPOTENCY_TTL_HOURS", default: "24", description: "How long Idempotency-Key responses are kept" },
   { name: "ASSAY_LOG_LEVEL", default: "info", description: "fatal, error, warn, info, debug, trace or silent" },
+  {
+    name: "ASSAY_RETENTION_INTERVAL_MINUTES",
+    default: "60",
+    description:
+      "Minutes between passes of the retention job (projects' retention policies); 0 disables it in this instance",
+  },
+  {
+    name: "ASSAY_PUBLIC_URL",
+    default: "(unset)",
+    description:
+      "Address users reach the server at (http(s)://host[:port]), e.g. behind a proxy; used in invite and password links and accepted as Origin of web requests. Unset: the request's own address",
+  },
+  {
+    name: "ASSAY_SESSION_IDLE_HOURS",
+    default: "168",
+    description: "A web UI session ends after this many hours without a request (fractions allowed)",
+  },
+  { name: "ASSAY_SESSION_MAX_DAYS", default: "30", description: "A web UI session ends this many days after sign-in" },
 ];
 
 export class ConfigError extends Error {}
@@ -99,6 +125,41 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
   }
   return value;
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max} (e.g. 0.5), got "${raw}".`);
+  }
+  return value;
+}
+
+/** An http(s) URL with no path, query or fragment → its origin. */
+function publicOrigin(env: Env, name: string): string | null {
+  const raw = text(env, name);
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `${name} must be an http:// or https:// URL such as https://assay.example.com, got "${raw}".`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(
+      `${name} must be an http:// or https:// URL such as https://assay.example.com, got "${raw}".`,
+    );
+  }
+  if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(
+      `${name} must be only scheme://host[:port] (Assay is served at the root of its address), got "${raw}".`,
+    );
+  }
+  return url.origin;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -146,5 +207,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: integer(env, "ASSAY_MAX_BODY_MB", 100, 1, 2048) * 1024 * 1024,
     logLevel,
     idempotencyTtlHours: integer(env, "ASSAY_IDEMPOTENCY_TTL_HOURS", 24, 24, 24 * 30),
+    retentionIntervalMinutes: integer(env, "ASSAY_RETENTION_INTERVAL_MINUTES", 60, 0, 7 * 24 * 60),
+    publicUrl: publicOrigin(env, "ASSAY_PUBLIC_URL"),
+    // At least 3 minutes: a session's last use is recorded at most once a minute.
+    sessionIdleHours: decimal(env, "ASSAY_SESSION_IDLE_HOURS", 168, 0.05, 24 * 366),
+    sessionMaxDays: integer(env, "ASSAY_SESSION_MAX_DAYS", 30, 1, 366),
   };
 }

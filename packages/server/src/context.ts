@@ -5,6 +5,9 @@ import type { Access } from "./services/access.js";
 import type { StatusCatalog } from "./services/statuses.js";
 import type { Storage } from "./storage/db.js";
 import type { AuthUser } from "./storage/repositories/users.js";
+import type { SessionWithUser } from "./storage/repositories/web-auth.js";
+
+type WebSessionInfo = SessionWithUser["session"];
 
 /** Everything a request handler may reach, built once per server process. */
 export interface AppContext {
@@ -23,6 +26,8 @@ declare module "fastify" {
     /** set by the auth plugin on every /api/v1 route */
     user: AuthUser;
     access: Access;
+    /** the web session, when the request was authenticated by the session cookie (else null) */
+    webSession: WebSessionInfo | null;
     /** SHA-256 of the raw body, computed only when an Idempotency-Key is sent */
     bodyHash: string | null;
   }

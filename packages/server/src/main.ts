@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { PASSWORD_RULE } from "./lib/passwords.js";
 import { startServer } from "./server.js";
 import {
   AdminError,
@@ -15,6 +16,8 @@ import {
 import { runDemo } from "./services/demo.js";
 import { addGroupMembers, createGroup, setAccess } from "./services/identity.js";
 import { registerManualCommands } from "./services/manual-commands.js";
+import { registerRetentionCommands } from "./services/retention/commands.js";
+import { createLink, hashNewPassword, listeningOrigin, storePassword } from "./services/web-auth.js";
 import { openStorage, type Storage } from "./storage/db.js";
 import { migrateToLatest } from "./storage/migrate.js";
 
@@ -27,13 +30,15 @@ program
   .command("start", { isDefault: true })
   .description("start the server (creates the database, an administrator, a first project and a token on first start)")
   .action(async () => {
-    const server = await startServer(loadConfig());
+    const config = loadConfig();
+    const server = await startServer(config);
     if (server.generatedToken) {
       process.stdout.write(
         `\n  Assay is ready. Administrator API token (shown only this once, store it safely):\n\n    ${server.generatedToken}\n\n` +
           `  Try: curl -H "Authorization: Bearer ${server.generatedToken}" ${server.url}/api/v1/projects\n\n`,
       );
     }
+    if (server.adminPasswordLink) process.stdout.write(passwordLinkText(config.adminEmail, server.adminPasswordLink));
     process.stdout.write(`Assay listening on ${server.url}\n`);
     const stop = async (signal: string) => {
       server.app.log.info(`${signal} received: finishing open requests, then stopping`);
@@ -65,6 +70,32 @@ user
       });
       console.log(`Created user ${id} (${options.email}, ${options.role})`);
       if (options.token) console.log(await createToken(db, id, options.token));
+    }),
+  );
+
+user
+  .command("password")
+  .description(
+    "set a user's password for the web UI: prints a one-time link (valid 7 days) to set it in the browser, or with --password-stdin reads it from standard input",
+  )
+  .requiredOption("--email <email>", "the user's e-mail")
+  .option("--password-stdin", `read the password from standard input (its first line; ${PASSWORD_RULE.toLowerCase()})`)
+  .action((options) =>
+    withStorage(async ({ db }, config) => {
+      const userId = await findUserIdByEmail(db, options.email);
+      if (options.passwordStdin) {
+        const hash = await hashNewPassword(await readFirstLine(process.stdin));
+        await db.transaction().execute((trx) => storePassword(trx, userId, hash));
+        console.log(`Set the password of ${options.email}; their web sessions were ended.`);
+        return;
+      }
+      const link = await createLink(db, userId, "password", null);
+      console.log(config.publicUrl ? `${config.publicUrl}${link.path}` : link.path);
+      console.error(
+        config.publicUrl
+          ? `One-time link for ${options.email}, valid until ${link.expiresAt}.`
+          : `One-time link for ${options.email}, valid until ${link.expiresAt}: open it on the server's address, e.g. ${listeningOrigin(config, config.port)}${link.path} (set ASSAY_PUBLIC_URL to print the full link).`,
+      );
     }),
   );
 
@@ -157,13 +188,19 @@ program
   .action(() =>
     withStorage(async (storage, config) => {
       // Before the first start too: the demo then makes the administrator and prints the token.
-      const { generatedToken } = await bootstrap(storage.db, {
+      const { generatedToken, createdAdminId } = await bootstrap(storage.db, {
         adminEmail: config.adminEmail,
         adminToken: config.adminToken,
       });
       if (generatedToken) {
         console.log(
           `Created the administrator (${config.adminEmail}). API token (shown only this once, store it safely):\n\n    ${generatedToken}\n`,
+        );
+      }
+      if (createdAdminId) {
+        const link = await createLink(storage.db, createdAdminId, "password", null);
+        process.stdout.write(
+          passwordLinkText(config.adminEmail, `${listeningOrigin(config, config.port)}${link.path}`),
         );
       }
       const summary = await runDemo(storage, { dataDir: config.dataDir });
@@ -175,6 +212,24 @@ program
   );
 
 registerManualCommands(program, withStorage);
+registerRetentionCommands(program, withStorage);
+
+function passwordLinkText(email: string, link: string): string {
+  return (
+    `  Set the administrator's password for the web UI (${email}) once, within 7 days, at:\n\n    ${link}\n\n` +
+    `  or from the shell: npx assay-server user password --email ${email}\n\n`
+  );
+}
+
+/** The first line of a stream (a password piped in), without its line break. */
+async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stream) {
+    text += chunk.toString();
+    if (text.includes("\n")) break;
+  }
+  return text.split(/\r?\n/)[0] ?? "";
+}
 
 function parsePositive(value: string): number {
   const n = Number(value);

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { RateLimitedError } from "../errors.js";
 import { hashToken } from "../lib/tokens.js";
+import { lookupSession, sessionSecret } from "./auth.js";
 
 /**
  * Runs first on every API request, before authentication or parsing: a
- * budget per token (per client address without one), the IETF RateLimit
- * headers on every answer, and 429 with Retry-After when over budget.
+ * budget per token (per user for a web session, per client address without
+ * either), the IETF RateLimit headers on every answer, and 429 with
+ * Retry-After when over budget.
  */
 export function installRateLimit(app: FastifyInstance): void {
   app.addHook("onRequest", rateLimitHook(app));
@@ -17,7 +19,7 @@ export function rateLimitHook(app: FastifyInstance) {
   const policyHeader = `"default";q=${requests};w=${windowSeconds}`;
 
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const decision = await rateLimiter.consume(limitKey(request));
+    const decision = await rateLimiter.consume(await limitKey(app, request));
     reply.header("ratelimit-policy", policyHeader);
     if (decision.allowed) {
       reply.header("ratelimit", `"default";r=${decision.remaining};t=${decision.resetSeconds}`);
@@ -32,7 +34,13 @@ export function rateLimitHook(app: FastifyInstance) {
   };
 }
 
-function limitKey(request: FastifyRequest): string {
+/** Per token digest; per user for a live session cookie (without a bearer token); else per client address. */
+async function limitKey(app: FastifyInstance, request: FastifyRequest): Promise<string> {
   const match = /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? "");
-  return match ? `t:${hashToken(match[1]!).slice(0, 32)}` : `ip:${request.ip}`;
+  if (match) return `t:${hashToken(match[1]!).slice(0, 32)}`;
+  if (!request.headers.authorization && sessionSecret(request) !== null) {
+    const found = await lookupSession(app, request);
+    if (found) return `u:${found.user.id}`;
+  }
+  return `ip:${request.ip}`;
 }

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { attachmentRoutes } from "./attachments/routes.js";
+import { automationCaseRoutes } from "./automation-cases/routes.js";
+import { automationLinkRoutes } from "./automation-links/routes.js";
+import { automationRunTestRoutes } from "./automation-run-tests/routes.js";
 import { automationRunRoutes } from "./automation-runs/routes.js";
 import { automationSourceRoutes } from "./automation-sources/routes.js";
 import { automationThreadRoutes } from "./automation-threads/routes.js";
@@ -16,6 +19,14 @@ import { runRoutes } from "./runs/routes.js";
 import { sessionRoutes } from "./sessions/routes.js";
 import { userRoutes } from "./users/routes.js";
 import { xAdminRoutes } from "./x-admin/routes.js";
+import { xFailureGroupRoutes } from "./x-failure-groups/routes.js";
+import { xInsightCaseRoutes } from "./x-insight-cases/routes.js";
+import { xInviteRoutes } from "./x-invites/routes.js";
+import { xMeTokenRoutes } from "./x-me-tokens/routes.js";
+import { xRetentionRoutes } from "./x-retention/routes.js";
+import { xRunInsightRoutes } from "./x-run-insights/routes.js";
+import { xRunTestRoutes } from "./x-run-tests/routes.js";
+import { xTrendRoutes } from "./x-trends/routes.js";
 
 /** Every authenticated /api/v1 resource; each folder holds its routes, schemas, presenter and tests. */
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
@@ -23,6 +34,9 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await automationSourceRoutes(app);
   await automationRunRoutes(app);
   await automationThreadRoutes(app);
+  await automationRunTestRoutes(app);
+  await automationCaseRoutes(app);
+  await automationLinkRoutes(app);
   await issueConnectionRoutes(app);
   await attachmentRoutes(app);
   await milestoneRoutes(app);
@@ -36,4 +50,12 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await roleRoutes(app);
   await projectUserRoutes(app);
   await xAdminRoutes(app);
+  await xRetentionRoutes(app);
+  await xRunInsightRoutes(app);
+  await xRunTestRoutes(app);
+  await xFailureGroupRoutes(app);
+  await xTrendRoutes(app);
+  await xInsightCaseRoutes(app);
+  await xInviteRoutes(app);
+  await xMeTokenRoutes(app);
 }

@@ -39,6 +39,8 @@ const read = (ok = 200): Expected => ({
 const write = (ok: number): Expected => ({ ...read(ok), readOnly: 403, noAccess: 403 });
 /** Installation-wide reads every authenticated user may make. */
 const anyone = (ok = 200): Expected => ({ ...read(ok), noAccess: ok });
+/** Needs no token (sign-in and one-time links): every role gets the same answer, its token is not looked at. */
+const open = (status: number): Expected => Object.fromEntries(ROLES.map((role) => [role, status])) as Expected;
 /** The `/x` extension: administrators only. */
 const adminOnly = (ok: number): Expected => ({
   administrator: ok,
@@ -108,6 +110,50 @@ async function newCase(f: Fixture): Promise<number> {
   const res = await f.admin.post(`/projects/${f.projectId}/cases`, { cases: [{ name: f.unique() }] });
   expect(res.status).toBe(201);
   return res.body.result[0].id;
+}
+
+/** A completed run of project A with one failed test whose failure makes (or joins) a failure group. */
+async function newFailureGroup(f: Fixture): Promise<{ runId: number; groupId: number }> {
+  const runId = await newRun(f);
+  const thread = await f.admin.post(`/automation/runs/${runId}/threads`, {});
+  const failure = { message: "expected 1 but got 2", type: "java.lang.AssertionError" };
+  const test = { key: "matrixfailure", name: "matrix failure", folder: "matrix", status: "failure" };
+  const fields = [{ type: 4, name: "Failure", value: failure.message, meta: failure, is_highlight: true }];
+  const append = await f.admin.post(`/automation/runs/threads/${thread.body.id}/append`, {
+    tests: [{ ...test, fields }],
+  });
+  expect(append.status).toBe(204);
+  const groups = await f.admin.get(`/x/automation/runs/${runId}/failure-groups`);
+  expect(groups.body.total).toBe(1);
+  return { runId, groupId: groups.body.result[0].id };
+}
+
+/** An automation case (test identity) of project A with one passed result. */
+async function newAutomationCase(f: Fixture): Promise<number> {
+  const key = f.unique();
+  const thread = await f.admin.post(`/automation/runs/${await newRun(f)}/threads`, {});
+  const test = { key, name: key, folder: "matrix", status: "passed", elapsed: 1000 };
+  expect((await f.admin.post(`/automation/runs/threads/${thread.body.id}/append`, { tests: [test] })).status).toBe(204);
+  // `name` matches a substring: m…5 also finds m…50, so pick the exact key.
+  const cases = await f.admin.get(`/x/projects/${f.projectId}/automation/cases?name=${key}`);
+  return cases.body.result.find((c: { key: string }) => c.key === key).id;
+}
+
+/** A one-time link token of a new invited user (no password yet). */
+async function newInviteToken(f: Fixture): Promise<string> {
+  const res = await f.admin.post("/x/invites", { email: `${f.unique()}@example.com`, name: "Invited" });
+  expect(res.status).toBe(201);
+  return res.body.result.url.split("/").at(-1);
+}
+
+const MATRIX_PASSWORD = "matrix password 123";
+
+/** A new user who has set a password through an invite; their e-mail. */
+async function newPasswordUser(f: Fixture): Promise<string> {
+  const token = await newInviteToken(f);
+  const set = await f.admin.post("/x/auth/password", { token, password: MATRIX_PASSWORD }, { token: null });
+  expect(set.status).toBe(200);
+  return set.body.result.user.email;
 }
 
 const TEXT_FILE = { name: "notes.txt", content: "hello" };
@@ -210,6 +256,42 @@ const ENDPOINTS: Endpoint[] = [
   {
     route: "POST /automation/runs/threads/{automation_run_thread_id}/complete",
     prepare: async (f) => ({ path: `/automation/runs/threads/${await newThread(f)}/complete`, body: {} }),
+    expected: write(204),
+  },
+  // Testmo's newer automation API (spec §7): reads need "view", links "repository" like case writes
+  {
+    route: "GET /automation/runs/{automation_run_id}/tests",
+    prepare: async (f) => {
+      const runId = await newRun(f);
+      const thread = await f.admin.post(`/automation/runs/${runId}/threads`, {});
+      const tests = makeTests(3, { statuses: ["passed", "failure", "skipped"] });
+      expect((await f.admin.post(`/automation/runs/threads/${thread.body.id}/append`, { tests })).status).toBe(204);
+      return { path: `/automation/runs/${runId}/tests?status_id=2,3&sort=automation_run_tests:name` };
+    },
+    expected: read(),
+  },
+  {
+    route: "GET /projects/{project_id}/automation/cases",
+    prepare: async (f) => {
+      await newAutomationCase(f);
+      return { path: `/projects/${f.projectId}/automation/cases?expands=automation_sources,repository_cases` };
+    },
+    expected: read(),
+  },
+  {
+    route: "POST /projects/{project_id}/automation-links",
+    prepare: async (f) => ({
+      path: `/projects/${f.projectId}/automation-links`,
+      body: { case_id: await newCase(f), automation_case_id: await newAutomationCase(f) },
+    }),
+    expected: write(204),
+  },
+  {
+    route: "POST /projects/{project_id}/automation-links/bulk",
+    prepare: async (f) => ({
+      path: `/projects/${f.projectId}/automation-links/bulk`,
+      body: { links: [{ case_id: await newCase(f), automation_case_id: await newAutomationCase(f) }] },
+    }),
     expected: write(204),
   },
   // Milestones, manual runs and their results, sessions (made by `assay-server demo`)
@@ -349,6 +431,170 @@ const ENDPOINTS: Endpoint[] = [
     route: "PUT /x/projects/{project_id}/access",
     prepare: (f) => ({ path: `/x/projects/${f.projectId}/access`, body: { user_id: f.insiderId, role: "read-only" } }),
     expected: adminOnly(204),
+  },
+  // Assay's /x test intelligence, runs and projects (not Testmo): reads need "view"
+  {
+    route: "GET /x/automation/runs/{automation_run_id}/comparison",
+    prepare: async (f) => ({ path: `/x/automation/runs/${await newRun(f)}/comparison` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/automation/runs/{automation_run_id}/failure-groups",
+    prepare: async (f) => ({ path: `/x/automation/runs/${(await newFailureGroup(f)).runId}/failure-groups` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/automation/runs/{automation_run_id}/tests/compact",
+    prepare: async (f) => ({ path: `/x/automation/runs/${(await newFailureGroup(f)).runId}/tests/compact` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/automation/run-tests/{automation_run_test_id}",
+    prepare: async (f) => {
+      const { runId } = await newFailureGroup(f);
+      const compact = await f.admin.get(`/x/automation/runs/${runId}/tests/compact`);
+      return { path: `/x/automation/run-tests/${compact.body.result.ids[0]}` };
+    },
+    expected: read(),
+  },
+  {
+    route: "GET /x/projects/{project_id}/failure-groups",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/failure-groups` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/failure-groups/{failure_group_id}",
+    prepare: async (f) => ({ path: `/x/failure-groups/${(await newFailureGroup(f)).groupId}` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/projects/{project_id}/automation/trends",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/automation/trends` }),
+    expected: read(),
+  },
+  // Assay's /x test intelligence, test by test (not Testmo): reads need "view", quarantine "automation",
+  // insight settings "manageProject"
+  {
+    route: "GET /x/projects/{project_id}/automation/cases",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/automation/cases?sort=elapsed_p95&per_page=15` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/automation/cases/{automation_case_id}",
+    prepare: async (f) => ({ path: `/x/automation/cases/${await newAutomationCase(f)}` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/automation/cases/{automation_case_id}/history",
+    prepare: async (f) => ({ path: `/x/automation/cases/${await newAutomationCase(f)}/history` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/automation/cases/{automation_case_id}/failure-groups",
+    prepare: async (f) => ({ path: `/x/automation/cases/${await newAutomationCase(f)}/failure-groups` }),
+    expected: read(),
+  },
+  {
+    route: "PUT /x/automation/cases/{automation_case_id}/quarantine",
+    prepare: async (f) => ({
+      path: `/x/automation/cases/${await newAutomationCase(f)}/quarantine`,
+      body: { reason: "matrix" },
+    }),
+    expected: write(200),
+  },
+  {
+    route: "DELETE /x/automation/cases/{automation_case_id}/quarantine",
+    prepare: async (f) => {
+      const id = await newAutomationCase(f);
+      const put = await f.admin.request("PUT", `/x/automation/cases/${id}/quarantine`, { body: { reason: "matrix" } });
+      expect(put.status).toBe(200);
+      return { path: `/x/automation/cases/${id}/quarantine` };
+    },
+    expected: write(204),
+  },
+  {
+    route: "GET /x/projects/{project_id}/insight-settings",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/insight-settings` }),
+    expected: read(),
+  },
+  {
+    route: "PATCH /x/projects/{project_id}/insight-settings",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/insight-settings`, body: { flaky_window: 30 } }),
+    // manageProject: administrators and project managers only
+    expected: { ...write(200), tester: 403, apiUser: 403 },
+  },
+  // Assay's /x retention (not Testmo): policies need "manageProject", a pass run now is for administrators
+  {
+    route: "GET /x/projects/{project_id}/retention",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/retention` }),
+    expected: { ...write(200), tester: 403, apiUser: 403 },
+  },
+  {
+    route: "PUT /x/projects/{project_id}/retention",
+    // 100 years: no demo run is that old, so the passes below remove nothing the other entries use
+    prepare: (f) => ({
+      path: `/x/projects/${f.projectId}/retention`,
+      body: { policies: [{ source_id: null, keep_days: 36_500 }] },
+    }),
+    expected: { ...write(200), tester: 403, apiUser: 403 },
+  },
+  {
+    route: "POST /x/retention/run",
+    prepare: () => ({ path: "/x/retention/run", body: { dry_run: true } }),
+    expected: adminOnly(200),
+  },
+  // Assay's /x web sign-in (not Testmo): no token needed, a token sent along changes nothing
+  {
+    route: "POST /x/auth/sign-in",
+    prepare: async (f) => ({
+      path: "/x/auth/sign-in",
+      body: { email: await newPasswordUser(f), password: MATRIX_PASSWORD },
+    }),
+    expected: open(200),
+  },
+  // An API token is no web session: the session endpoint wants the cookie
+  { route: "GET /x/auth/session", prepare: () => ({ path: "/x/auth/session" }), expected: open(401) },
+  { route: "POST /x/auth/sign-out", prepare: () => ({ path: "/x/auth/sign-out" }), expected: open(204) },
+  {
+    route: "POST /x/auth/password",
+    prepare: async (f) => ({
+      path: "/x/auth/password",
+      body: { token: await newInviteToken(f), password: MATRIX_PASSWORD },
+    }),
+    expected: open(200),
+  },
+  {
+    route: "GET /x/auth/links/{token}",
+    prepare: async (f) => ({ path: `/x/auth/links/${await newInviteToken(f)}` }),
+    expected: open(200),
+  },
+  // …these act for the token's (or session's) user: anyone signed in
+  {
+    route: "POST /x/auth/sign-out-everywhere",
+    prepare: () => ({ path: "/x/auth/sign-out-everywhere" }),
+    expected: anyone(204),
+  },
+  { route: "GET /x/me/tokens", prepare: () => ({ path: "/x/me/tokens" }), expected: anyone(200) },
+  {
+    route: "POST /x/me/tokens",
+    prepare: (f) => ({ path: "/x/me/tokens", body: { name: f.unique() } }),
+    expected: anyone(201),
+  },
+  {
+    route: "DELETE /x/me/tokens/{token_id}",
+    // A fresh token of the administrator: only its owner may revoke it, anyone else gets 404 (not theirs).
+    prepare: async (f) => {
+      const created = await f.admin.post("/x/me/tokens", { name: f.unique() });
+      expect(created.status).toBe(201);
+      return { path: `/x/me/tokens/${created.body.result.id}` };
+    },
+    expected: { administrator: 204, projectManager: 404, tester: 404, readOnly: 404, noAccess: 404, apiUser: 404 },
+  },
+  // Assay's /x invites (not Testmo): administrators only
+  {
+    route: "POST /x/invites",
+    prepare: (f) => ({ path: "/x/invites", body: { email: `${f.unique()}@example.com`, name: "Invited" } }),
+    expected: adminOnly(201),
   },
 ];
 
@@ -557,6 +803,8 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
         `${A}/runs`,
         `${A}/sessions`,
         `/automation/runs/${a.runId}`,
+        `/automation/runs/${a.runId}/tests`,
+        `${A}/automation/cases`,
         `/automation/sources/${a.sourceId}`,
         `/milestones/${a.milestoneId}`,
         `/runs/${a.manualRunId}`,
@@ -581,6 +829,10 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
       expectDenied(await outsider.post(`${A}/cases`, { cases: [{ name: "x" }] }));
       expectDenied(await outsider.request("PATCH", `${A}/cases`, { body: { ids: [a.caseId], name: "x" } }));
       expectDenied(await outsider.request("DELETE", `${A}/cases`, { body: { ids: [a.caseId] } }));
+      expectDenied(await outsider.post(`${A}/automation-links`, { case_id: a.caseId, automation_case_id: 1 }));
+      expectDenied(
+        await outsider.post(`${A}/automation-links/bulk`, { links: [{ case_id: a.caseId, automation_case_id: 1 }] }),
+      );
       const file = [{ field: "file", ...TEXT_FILE }];
       expectDenied(
         await send(outsider, "POST", { path: `/cases/${a.caseId}/attachments/single`, files: file }, tokens.noAccess),
@@ -662,6 +914,10 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
         denied,
       );
       expectDenied(await outsider.request("DELETE", `${home}/cases`, { body: { ids: [a.caseId] } }), denied);
+      expectDenied(
+        await outsider.post(`${home}/automation-links`, { case_id: a.caseId, automation_case_id: 1 }),
+        denied,
+      );
       expectDenied(
         await outsider.request("DELETE", `/cases/${ownCase}/attachments`, { body: { ids: [a.attachmentId] } }),
         denied,

@@ -118,6 +118,8 @@ export async function setProjectAccess(db: Db, projectId: number, userId: number
 export interface BootstrapResult {
   /** the administrator's new token, when one was generated (to be shown once) */
   generatedToken: string | null;
+  /** the administrator's id when this call created them (a first start), else null */
+  createdAdminId: number | null;
 }
 
 /**
@@ -130,9 +132,10 @@ export async function bootstrap(
 ): Promise<BootstrapResult> {
   const anyUser = await db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   let generatedToken: string | null = null;
+  let createdAdminId: number | null = null;
   if (!anyUser) {
     try {
-      await db.transaction().execute(async (trx) => {
+      createdAdminId = await db.transaction().execute(async (trx) => {
         const adminId = await createUser(trx, {
           email: options.adminEmail,
           name: "Administrator",
@@ -141,15 +144,17 @@ export async function bootstrap(
         await createProject(trx, { name: "First project", createdBy: adminId });
         if (options.adminToken) await createToken(trx, adminId, "ASSAY_ADMIN_TOKEN", options.adminToken);
         else generatedToken = await createToken(trx, adminId, "First token");
+        return adminId;
       });
     } catch (error) {
       // Another instance bootstrapped the same database at the same moment.
       if (!(error instanceof AdminError) && !isUniqueViolation(error)) throw error;
       generatedToken = null;
+      createdAdminId = null;
     }
   }
   if (options.adminToken) await ensureAdminToken(db, options.adminToken);
-  return { generatedToken };
+  return { generatedToken, createdAdminId };
 }
 
 async function ensureAdminToken(db: Db, token: string): Promise<void> {

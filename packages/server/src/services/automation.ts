@@ -6,6 +6,7 @@ import {
   type CompleteAutomationRunThread,
   type CreateAutomationRun,
   type CreateAutomationRunThread,
+  TestOutcome,
 } from "@assay/api";
 import type { Transaction } from "kysely";
 import type { AppContext } from "../context.js";
@@ -25,6 +26,10 @@ import {
 import { type IncomingTest, insertTests } from "../storage/repositories/automation-tests.js";
 import type { Database } from "../storage/schema.js";
 import type { Access } from "./access.js";
+import { commitKey } from "./insights/aggregates.js";
+import { failureOf } from "./insights/failures.js";
+import { revisionOf } from "./insights/revision.js";
+import { loadInsightSettings } from "./insights/settings.js";
 import type { StatusCatalog } from "./statuses.js";
 
 type Trx = Transaction<Database>;
@@ -82,6 +87,7 @@ export async function createRun(
       updated_by: null,
       completed_at: null,
       completed_by: null,
+      ...revisionOf(body.fields ?? []),
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -140,7 +146,7 @@ export async function appendToRun(trx: Trx, userId: number, runId: number, body:
   const now = new Date().toISOString();
   const updated = await trx
     .updateTable("automation_runs")
-    .set({ updated_at: now, updated_by: userId })
+    .set({ updated_at: now, updated_by: userId, ...revisionOf(body.fields ?? [], { onlyGiven: true }) })
     .where("id", "=", runId)
     .where("is_completed", "=", 0)
     .executeTakeFirst();
@@ -236,7 +242,13 @@ export function resolveTests(statuses: StatusCatalog, body: AppendToAutomationRu
         `Unknown test status "${test.status}". Use one of: ${statuses.aliases.join(", ")}.`,
       ];
     }
-    return { test, statusId: statusId ?? 0 };
+    const outcome = statuses.outcomeOf(statusId ?? 0);
+    return {
+      test,
+      statusId: statusId ?? 0,
+      outcome,
+      failure: outcome === TestOutcome.failure ? failureOf(test) : null,
+    };
   });
   if (Object.keys(errors).length > 0) {
     const first = Object.values(errors)[0]![0]!;
@@ -251,21 +263,38 @@ export async function appendToThread(
   thread: { id: number; run_id: number; project_id: number; source_id: number },
   body: AppendToAutomationRunThread,
   tests: IncomingTest[],
+  /** when the results happened: now, except for the demo's backdated history */
+  now = new Date().toISOString(),
 ): Promise<MutationResult> {
   const counts = new Map<number, number>();
-  for (const { statusId } of tests) counts.set(statusId, (counts.get(statusId) ?? 0) + 1);
+  let testsElapsed = 0;
+  for (const { statusId, test } of tests) {
+    counts.set(statusId, (counts.get(statusId) ?? 0) + 1);
+    testsElapsed += test.elapsed ?? 0;
+  }
   const open = await addCounts(trx, thread.id, counts, {
     elapsed_observed: body.elapsed_observed,
     elapsed_computed: body.elapsed_computed,
+    tests_elapsed: testsElapsed,
   });
   if (!open) throw completedThread(thread.id);
-  const now = new Date().toISOString();
-  await insertTests(
-    ctx.storage,
-    trx,
-    { projectId: thread.project_id, sourceId: thread.source_id, runId: thread.run_id, threadId: thread.id, now },
-    tests,
-  );
+  if (tests.length > 0) {
+    const run = await trx
+      .selectFrom("automation_runs")
+      .select("commit_sha")
+      .where("id", "=", thread.run_id)
+      .executeTakeFirstOrThrow();
+    const target = {
+      projectId: thread.project_id,
+      sourceId: thread.source_id,
+      runId: thread.run_id,
+      threadId: thread.id,
+      now,
+      commitKey: commitKey(run.commit_sha, thread.run_id),
+      settings: await loadInsightSettings(trx, thread.project_id),
+    };
+    await insertTests(ctx.storage, trx, target, tests);
+  }
   await insertResources(trx, thread.run_id, thread.id, body);
   return { status: 204 };
 }

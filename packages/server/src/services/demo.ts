@@ -418,7 +418,10 @@ export async function runDemo(storage: Storage, options: { dataDir: string }): P
           config: s === 1 ? "Chrome / Linux" : undefined,
           tags: [milestoneTag, ...(s === 0 ? ["nightly"] : [])],
           links: [{ name: "CI job", url: `https://ci.example.com/${source.source}/${30 - day}` }],
-          fields: [{ type: 1, name: "Commit", value: (0x1f2e3d4c + day * 7919 + s).toString(16) }],
+          fields: [
+            { type: 1, name: "Commit", value: (0x1f2e3d4c + day * 7919 + s).toString(16) },
+            { type: 1, name: "Branch", value: "main" },
+          ],
         });
         const id = idOf(created);
         for (let t = 0; t < source.threads; t++) {
@@ -430,7 +433,10 @@ export async function runDemo(storage: Storage, options: { dataDir: string }): P
               const flaky = n % 9 === 4;
               const slow = n % 11 === 7;
               const broken = n === 3 && day < 5;
-              const status = broken || (flaky && rng.chance(0.3)) ? "failure" : rng.chance(0.02) ? "skipped" : "passed";
+              // A regression in every source's latest run: what a team opens first after a red build.
+              const justBroken = n === 1 && day === 0;
+              const failed = broken || justBroken || (flaky && rng.chance(0.3));
+              const status = failed ? "failure" : rng.chance(0.02) ? "skipped" : "passed";
               const folder = source.folders[n % source.folders.length]!;
               return {
                 key: `${source.source.replace(/[^a-z0-9]/g, "")}${n}`,
@@ -439,16 +445,7 @@ export async function runDemo(storage: Storage, options: { dataDir: string }): P
                 folder,
                 elapsed: (slow ? rng.int(20, 45) * SECOND : rng.int(50, 900) * 1000) * (s === 1 ? 4 : 1),
                 ...(status === "failure"
-                  ? {
-                      fields: [
-                        {
-                          type: 4,
-                          name: "Failure",
-                          value: "AssertionError: expected 200 to equal 500",
-                          is_highlight: true,
-                        },
-                      ],
-                    }
+                  ? { fields: [demoFailure(rng, justBroken ? 3 : broken ? 0 : 1 + (n % 3), folder)] }
                   : {}),
               };
             }),
@@ -461,7 +458,7 @@ export async function runDemo(storage: Storage, options: { dataDir: string }): P
             .select(["th.id", "th.run_id", "r.project_id", "r.source_id"])
             .where("th.id", "=", thread)
             .executeTakeFirstOrThrow();
-          await appendToThread(ctx, trx, target, body, tests);
+          await appendToThread(ctx, trx, target, body, tests, daysAgo(day, 2 + s));
         }
         await completeRun(statuses, trx, ci, id, {});
         return id;
@@ -502,6 +499,31 @@ function idOf(result: MutationResult): number {
 }
 
 /** The automation service stamps "now"; the demo spreads its runs over past days. */
+/**
+ * Realistic failure texts with variable parts (ports, timings, ids), so the
+ * demo's failure groups show several failures of one cause grouped together.
+ */
+function demoFailure(rng: ReturnType<typeof random>, cause: number, folder: string) {
+  const frame = `    at ${folder}.Spec.run(${folder.split(".").at(-1)}Spec.java:${rng.int(20, 90)})`;
+  const causes = [
+    { type: "java.lang.AssertionError", message: `expected status 200 but was 500 (request ${rng.int(1000, 9999)})` },
+    {
+      type: "org.openqa.selenium.TimeoutException",
+      message: `waited ${rng.int(5, 30)}s for element '#checkout-${rng.int(1, 99)}'`,
+    },
+    { type: "java.net.ConnectException", message: `Connection refused: localhost/127.0.0.1:${rng.int(30000, 60000)}` },
+    { type: "java.lang.NullPointerException", message: `Cannot invoke "Order.total()" because "order" is null` },
+  ];
+  const { type, message } = causes[cause % causes.length]!;
+  return {
+    type: 4,
+    name: "Failure",
+    value: `${type}: ${message}\n${frame}\n    at org.junit.runners.ParentRunner.run(ParentRunner.java:413)`,
+    meta: { type, message },
+    is_highlight: true,
+  };
+}
+
 async function backdateAutomationRun(db: Kysely<Database>, runId: number, at: string) {
   const start = Date.parse(at);
   const run = await db

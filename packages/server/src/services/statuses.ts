@@ -1,4 +1,4 @@
-import type { StatusDefinition } from "@assay/api";
+import { type StatusDefinition, TestOutcome } from "@assay/api";
 import type { Kysely } from "kysely";
 import type { Database } from "../storage/schema.js";
 
@@ -30,6 +30,14 @@ export class StatusCatalog {
   /** Status id for an alias such as `passed`, `failure`, `error`, `skipped` (case-insensitive). */
   resolve(alias: string): number | undefined {
     return this.byAlias.get(alias.toLowerCase());
+  }
+
+  /** TestOutcome of a result status: 2 success (passed), 3 failure (failed), 1 neutral (skipped, untested, …). */
+  outcomeOf(statusId: number): number {
+    const status = this.all.find((s) => s.id === statusId);
+    if (status?.is_passed) return TestOutcome.success;
+    if (status?.is_failed) return TestOutcome.failure;
+    return TestOutcome.neutral;
   }
 
   get aliases(): string[] {

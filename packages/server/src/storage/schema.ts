@@ -64,6 +64,8 @@ export interface UserTable extends Audited {
   is_active: Flag;
   is_forgotten: Flag;
   is_api: Flag;
+  /** `scrypt$N$r$p$salt$hash` (lib/passwords.ts); null until the user sets a password */
+  password_hash: Generated<string | null>;
 }
 
 export interface GroupTable extends Audited {
@@ -173,6 +175,9 @@ export interface AutomationRunTable extends Audited {
   thread_count: number;
   completed_at: string | null;
   completed_by: number | null;
+  /** taken from the run's fields (docs/analytics.md): the baseline and same-commit flakiness use them */
+  commit_sha: string | null;
+  branch: string | null;
 }
 
 export interface AutomationRunTagTable {
@@ -192,6 +197,8 @@ export interface AutomationRunThreadTable extends StatusCounts {
   created_by: number | null;
   completed_at: string | null;
   completed_by: number | null;
+  /** sum of its tests' elapsed (µs): project trends' total time */
+  tests_elapsed: Generated<number>;
 }
 
 export type ResourceKind = "artifact" | "field" | "link";
@@ -214,6 +221,28 @@ export interface AutomationCaseTable {
   name: string;
   folder: string;
   created_at: string;
+  // Aggregates kept current by every append (services/insights/aggregates.ts).
+  status: Generated<number>;
+  result_count: Generated<number>;
+  success_count: Generated<number>;
+  failure_count: Generated<number>;
+  skipped_count: Generated<number>;
+  elapsed_count: Generated<number>;
+  elapsed_total: Generated<number>;
+  elapsed_average: Generated<number>;
+  elapsed_p95: Generated<number>;
+  elapsed_change_percent: number | null;
+  recent_elapsed: Generated<string>;
+  recent_outcomes: Generated<string>;
+  last_commit_key: string | null;
+  last_commit_outcomes: Generated<number>;
+  flaky_percent: Generated<number>;
+  is_flaky: Generated<Flag>;
+  last_run_id: number | null;
+  last_failure_group_id: number | null;
+  last_result_at: string | null;
+  last_failed_at: string | null;
+  last_passed_at: string | null;
 }
 
 export interface AutomationRunTestTable {
@@ -230,6 +259,9 @@ export interface AutomationRunTestTable {
   line: number | null;
   assertions: number | null;
   created_at: string;
+  failure_group_id: number | null;
+  /** first line of the failure, for history and run pages */
+  message: string | null;
 }
 
 /** Large per-test data kept apart from the hot test rows. */
@@ -499,6 +531,98 @@ export interface SessionResultTable {
   created_by: number | null;
 }
 
+/** Failures that share a signature (services/insights/signature.ts), per project. */
+export interface FailureGroupTable {
+  id: Generated<number>;
+  project_id: number;
+  signature: string;
+  type: string | null;
+  message: string;
+  sample: string;
+  /** JSON array of normalised stack frames */
+  frames: string;
+  occurrence_count: number;
+  test_count: number;
+  run_count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  first_run_id: number;
+  last_run_id: number;
+}
+
+export interface FailureGroupTestTable {
+  group_id: number;
+  case_id: number;
+  occurrence_count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+export interface FailureGroupRunTable {
+  group_id: number;
+  run_id: number;
+  occurrence_count: number;
+  seen_at: string;
+}
+
+export interface AutomationCaseQuarantineTable {
+  case_id: number;
+  project_id: number;
+  reason: string;
+  expires_at: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface InsightSettingsTable {
+  project_id: number;
+  flaky_window: number;
+  flaky_threshold_percent: number;
+  flaky_min_results: number;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+/** source_id 0: the project-wide policy. */
+export interface RetentionPolicyTable {
+  project_id: number;
+  source_id: number;
+  keep_days: number | null;
+  keep_runs: number | null;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface JobLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
+/** A web UI session; `id` is the SHA-256 (hex) of the secret in the `assay_session` cookie. */
+export interface WebSessionTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  /** absolute end (created_at + ASSAY_SESSION_MAX_DAYS); idleness is judged from last_seen_at */
+  expires_at: string;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+/** An invite or password-reset link; `token_hash` is the SHA-256 (hex) of the token in the URL. */
+export interface OneTimeLinkTable {
+  token_hash: string;
+  user_id: number;
+  purpose: "invite" | "password";
+  created_at: string;
+  created_by: number | null;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   roles: RoleTable;
   users: UserTable;
@@ -548,4 +672,13 @@ export interface Database {
   session_tags: SessionTagTable;
   session_issues: SessionIssueTable;
   session_results: SessionResultTable;
+  failure_groups: FailureGroupTable;
+  failure_group_tests: FailureGroupTestTable;
+  failure_group_runs: FailureGroupRunTable;
+  automation_case_quarantines: AutomationCaseQuarantineTable;
+  insight_settings: InsightSettingsTable;
+  retention_policies: RetentionPolicyTable;
+  job_leases: JobLeaseTable;
+  web_sessions: WebSessionTable;
+  one_time_links: OneTimeLinkTable;
 }

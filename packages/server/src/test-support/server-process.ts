@@ -146,3 +146,19 @@ export async function createUserWithToken(server: TestServer, email: string, rol
   ]);
   return out.trim().split("\n").at(-1)!.trim();
 }
+
+/** A tester whose access to `projectId` is overridden to none: the 403 cases. Returns their token. */
+export async function createOutsiderToken(server: TestServer, email = "outsider@example.com", projectId = 1) {
+  const token = await createUserWithToken(server, email, "tester");
+  await runServerCommand(server, [
+    "project",
+    "access",
+    "--project",
+    String(projectId),
+    "--email",
+    email,
+    "--role",
+    "none",
+  ]);
+  return token;
+}

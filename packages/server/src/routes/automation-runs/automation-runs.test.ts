@@ -184,4 +184,26 @@ describe.each(BACKENDS)("automation runs on %s", (backend) => {
     expect((await api.get("/automation/sources/9999")).status).toBe(404);
     expect((await api.get("/projects/1/automation/runs?created_after=yesterday")).status).toBe(422);
   });
+
+  it("stores the longest names, folders and failure texts allowed, in 4-byte characters, without a 5xx", async () => {
+    // 750 characters (the schema counts code points) of 4 bytes each: 3,000 bytes, more than a PostgreSQL
+    // B-tree entry can hold, so no index may cover these columns whole.
+    const long = "😀".repeat(750);
+    const runId = await createRun({ source: "long-names", fields: [{ type: 1, name: "Branch", value: long }] });
+    const threadId = await createThread(runId);
+    const failure = { type: 4, name: "Failure", value: long.repeat(20), meta: { message: long, type: long } };
+    const tests = [
+      { key: "a1", name: long, folder: long, status: "failure", fields: [failure] },
+      { key: "a2", name: `${long.slice(0, -2)}x`, folder: long, status: "passed" },
+    ];
+    expect((await api.post(`/automation/runs/threads/${threadId}/append`, { tests })).status).toBe(204);
+    const page = await api.get(`/automation/runs/${runId}/tests?sort=automation_run_tests:name`);
+    expect(page.status).toBe(200);
+    expect(page.body.result).toHaveLength(2);
+    const cases = await api.get(
+      "/x/projects/1/automation/cases?sort=name&order=asc&folder=" + encodeURIComponent(long),
+    );
+    expect(cases.status).toBe(200);
+    expect(cases.body.result.map((c: { name: string }) => c.name)).toEqual([tests[1]!.name, tests[0]!.name]); // "x" sorts before "😀" by code point
+  });
 });

@@ -5,6 +5,12 @@ import * as initial from "./001_initial.js";
 import * as referenceData from "./002_reference_data.js";
 import * as manualTesting from "./004_manual_testing.js";
 import * as repository from "./005_repository.js";
+import * as insights from "./006_insights.js";
+import * as runTestSorts from "./007_run_test_sorts.js";
+import * as insightCaseIndexes from "./008_insight_case_indexes.js";
+import * as failureGroupIndexes from "./009_failure_group_indexes.js";
+import * as insightsBackfill from "./010_insights_backfill.js";
+import * as webAuth from "./011_web_auth.js";
 
 /**
  * Every migration, in order. Names are never changed once released: the
@@ -16,5 +22,11 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     "002_reference_data": { up: (db) => referenceData.up(db as Kysely<Database>) },
     "004_manual_testing": { up: (db) => manualTesting.up(db, dialect) },
     "005_repository": { up: (db) => repository.up(db, dialect) },
+    "006_insights": { up: (db) => insights.up(db, dialect) },
+    "007_run_test_sorts": { up: (db) => runTestSorts.up(db, dialect) },
+    "008_insight_case_indexes": { up: (db) => insightCaseIndexes.up(db) },
+    "009_failure_group_indexes": { up: (db) => failureGroupIndexes.up(db, dialect) },
+    "010_insights_backfill": { up: (db) => insightsBackfill.up(db as Kysely<Database>) },
+    "011_web_auth": { up: (db) => webAuth.up(db, dialect) },
   };
 }

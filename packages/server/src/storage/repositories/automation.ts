@@ -149,13 +149,14 @@ export async function addCounts(
   trx: Db,
   id: number,
   counts: ReadonlyMap<number, number>,
-  extra: { elapsed_observed?: number; elapsed_computed?: number } = {},
+  extra: { elapsed_observed?: number; elapsed_computed?: number; tests_elapsed?: number } = {},
 ): Promise<boolean> {
   const set: Record<string, unknown> = {};
   for (const [statusId, n] of counts) {
     const column = `count_${statusId}`;
     set[column] = sql`${sql.ref(column)} + ${n}`;
   }
+  if (extra.tests_elapsed) set.tests_elapsed = sql`tests_elapsed + ${extra.tests_elapsed}`;
   for (const column of ["elapsed_observed", "elapsed_computed"] as const) {
     const value = extra[column];
     if (value !== undefined) set[column] = sql`coalesce(${sql.ref(column)}, 0) + ${value}`;

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../schema.js";
 
+/** The user a request acts for, signed in with an API token or a web session. */
 export interface AuthUser {
   id: number;
   name: string;
@@ -11,11 +12,15 @@ export interface AuthUser {
   role_id: number;
   role_permissions: number;
   is_api: number;
+}
+
+/** A user found by an API token, with that token's id and last use. */
+export interface TokenUser extends AuthUser {
   token_id: number;
   token_last_used_at: string | null;
 }
 
-export async function findUserByTokenHash(db: Kysely<Database>, tokenHash: string): Promise<AuthUser | undefined> {
+export async function findUserByTokenHash(db: Kysely<Database>, tokenHash: string): Promise<TokenUser | undefined> {
   return db
     .selectFrom("api_tokens as t")
     .innerJoin("users as u", "u.id", "t.user_id")
