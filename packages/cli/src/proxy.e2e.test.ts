@@ -75,10 +75,12 @@ describe.skipIf(!builtForE2e)("assay CLI through an HTTP proxy", () => {
     // at least: create the run, append, complete it
     expect(relayed.length).toBeGreaterThanOrEqual(3);
     for (const r of relayed) {
-      expect(r.method).toBe("POST");
+      // POSTs for the upload, one GET of the run comparison for the closing summary
+      expect(r.method === "POST" || r.target.includes("/comparison?"), `${r.method} ${r.target}`).toBe(true);
       expect(r.target.startsWith(`${httpServer.url}/api/v1/`), r.target).toBe(true);
       expect(r.proxyAuthorization).toBe(BASIC);
     }
+    expect(relayed.filter((r) => r.method === "GET")).toHaveLength(1);
   });
 
   it("tunnels to an https server with CONNECT", async () => {

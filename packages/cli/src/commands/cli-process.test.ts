@@ -48,6 +48,31 @@ describe.skipIf(!existsSync(cliMain))("assay process", () => {
     expect(missing.stderr).toContain("error: required option '--project-id <id>' not specified");
   });
 
+  it("refuses an --exit-code other than child or from-results as a usage error naming them", async () => {
+    const result = await runCli([...submitArgs(), "--exit-code", "results"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "error: option '--exit-code <mode>' argument 'results' is invalid. Allowed choices are child, from-results.",
+    );
+    expect(api.requests).toHaveLength(0);
+    const complete = await runCli(
+      ["automation:run:complete", "--instance", instance, "--run-id", "1", "--exit-code", "never"],
+      { cwd: dir },
+    );
+    expect(complete.code).toBe(1);
+    expect(complete.stderr).toContain("Allowed choices are child, from-results.");
+  });
+
+  it("documents --exit-code, its rule and --no-ci-metadata in the help", async () => {
+    const help = (await runCli(["automation:run:submit", "--help"], { cwd: dir })).stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--exit-code <mode>");
+    expect(help).toContain('(choices: "child", "from-results", default: "child")');
+    expect(help).toContain("--no-ci-metadata");
+    expect(help).toContain("failed tests, all of them quarantined: 0, even when the command failed");
+    expect((await runCli(["automation:run:create", "--help"], { cwd: dir })).stdout).toContain("--no-ci-metadata");
+    expect((await runCli(["automation:run:complete", "--help"], { cwd: dir })).stdout).toContain("--exit-code <mode>");
+  });
+
   it("keeps stdout to the run id alone for run:create, even with --debug", async () => {
     const result = await runCli(
       [

@@ -1,3 +1,4 @@
+import { withCiMetadata } from "../ci/metadata.js";
 import type { CommandContext } from "./context.js";
 import { createClient, readToken } from "./context.js";
 import {
@@ -13,6 +14,8 @@ export interface CreateOptions extends RunCreateRawOptions {
   instance?: string;
   resources?: string;
   proxy?: string;
+  /** false with --no-ci-metadata */
+  ciMetadata?: boolean;
 }
 
 /** automation:run:create — creates an empty run and prints only its id on stdout, for `RUN_ID=$(…)`. */
@@ -30,10 +33,12 @@ export async function createRun(context: CommandContext, options: CreateOptions)
     (message) => context.logger.debug(message),
   );
   const client = createClient(context, origin, token, proxy);
-  const run = await client.post<{ id: number }>(
-    `/projects/${projectId}/automation/runs`,
-    resources ? withResources(body, resources) : body,
-  );
+  const withUserResources = resources ? withResources(body, resources) : body;
+  const runBody =
+    options.ciMetadata === false
+      ? withUserResources
+      : withCiMetadata(withUserResources, context.env, (message) => context.logger.debug(message));
+  const run = await client.post<{ id: number }>(`/projects/${projectId}/automation/runs`, runBody);
   context.logger.result(String(run.id));
   return 0;
 }

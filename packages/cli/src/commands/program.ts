@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { DEFAULT_RESOURCES_FILE } from "../resources/file.js";
+import { EXIT_CODE_MODES, FROM_RESULTS_RULE } from "../summary/exit-code.js";
 import { DEFAULT_BATCH_SIZE } from "../upload/uploader.js";
 import { completeRun } from "./complete.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
@@ -68,6 +69,38 @@ function withResultOptions(command: Command): Command {
 const proxyOption = () =>
   new Option("--proxy <address>", "HTTP(S) proxy to reach the server through, e.g. http://user:pass@proxy:3128");
 
+const ciMetadataOption = () =>
+  new Option(
+    "--no-ci-metadata",
+    "do not add the CI service's commit and branch (run fields) and build link to the run",
+  );
+
+const exitCodeOption = () =>
+  new Option(
+    "--exit-code <mode>",
+    "child: exit with the command's exit code (Testmo's behaviour); " +
+      "from-results: decide from the uploaded results, quarantined failures do not fail (see below)",
+  )
+    .choices(EXIT_CODE_MODES)
+    .default("child");
+
+const CI_NOTE = `
+CI metadata:
+  In GitHub Actions, GitLab CI, Jenkins, CircleCI, Buildkite, Azure Pipelines and Bitbucket
+  Pipelines the run gets the fields Commit and Branch and a link to the build, read from the
+  service's environment variables; not when the resources already have a field of that name
+  (any case) or a link to that URL, and not with --no-ci-metadata.`;
+
+const SUMMARY_NOTE = `
+Summary:
+  After the run is completed, its address and a comparison with the previous run (new
+  failures, still failing, fixed, new and gone tests, slower tests) are printed (not with
+  --quiet) and, in GitHub Actions, appended to the job summary (GITHUB_STEP_SUMMARY). A server
+  without run comparisons (an older Assay, Testmo) gives one "Summary unavailable" line.
+
+Exit code:
+  ${FROM_RESULTS_RULE.replace(/\n/g, "\n  ")}`;
+
 export function buildProgram(version: string, makeContext: ContextFactory, state: ProgramState): Command {
   const program = addGlobalOptions(new Command("assay"))
     .description(
@@ -99,6 +132,8 @@ ${TOKEN_NOTE}`,
   addGlobalOptions(
     withResultOptions(withRunOptions(program.command("automation:run:submit")))
       .option("--resources <file>", "resources file (fields, links, artifacts) to attach to the run")
+      .addOption(ciMetadataOption())
+      .addOption(exitCodeOption())
       .addOption(proxyOption()),
   )
     .summary("create a run, send results from JUnit XML files and complete the run")
@@ -118,13 +153,17 @@ Examples:
   $ assay automation:run:submit --instance http://localhost:8080 --project-id 1 --name nightly \\
       --source e2e --tags nightly chrome --results 'out/**/*.xml' -- npx playwright test
   $ assay automation:run:submit … --dry-run        # show what would be sent
+  $ assay automation:run:submit … --exit-code from-results -- npm test
 ${TOKEN_NOTE}
-${RETRY_NOTE}`,
+${RETRY_NOTE}
+${CI_NOTE}
+${SUMMARY_NOTE}`,
     )
     .action(act(submit));
 
   addGlobalOptions(withRunOptions(program.command("automation:run:create")))
     .option("--resources <file>", "resources file (fields, links, artifacts) to attach to the run")
+    .addOption(ciMetadataOption())
     .addOption(proxyOption())
     .summary("create a new automation run and print its ID (for parallel threads)")
     .description(
@@ -140,7 +179,8 @@ Examples:
   $ assay automation:run:submit-thread --instance https://assay.example.com --run-id "$RUN_ID" \\
       --results 'shard-1/*.xml' -- npm run test:shard1
   $ assay automation:run:complete --instance https://assay.example.com --run-id "$RUN_ID"
-${TOKEN_NOTE}`,
+${TOKEN_NOTE}
+${CI_NOTE}`,
     )
     .action(act(createRun));
 
@@ -180,16 +220,22 @@ ${RETRY_NOTE}`,
       .requiredOption("--run-id <id>", "ID of the run")
       .option("--no-measure-elapsed", "derive the run time from its threads instead of the wall time")
       .option("--resources <file>", "resources file to append to the run before completing it")
+      .addOption(exitCodeOption())
       .addOption(proxyOption()),
   )
     .summary("mark an automation run (and its threads) as completed")
-    .description("Mark a run and all its open threads as completed, optionally appending resources first.")
+    .description(
+      "Mark a run and all its open threads as completed, optionally appending resources first, " +
+        "then print its summary.",
+    )
     .addHelpText(
       "after",
       `
 Examples:
   $ assay automation:run:complete --instance https://assay.example.com --run-id "$RUN_ID"
-${TOKEN_NOTE}`,
+  $ assay automation:run:complete --instance https://assay.example.com --run-id "$RUN_ID" --exit-code from-results
+${TOKEN_NOTE}
+${SUMMARY_NOTE}`,
     )
     .action(act(completeRun));
 

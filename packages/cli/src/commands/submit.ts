@@ -1,4 +1,6 @@
 import { LIMITS } from "@assay/api";
+import { withCiMetadata } from "../ci/metadata.js";
+import { exitCodeMode } from "../summary/exit-code.js";
 import type { CommandContext } from "./context.js";
 import { createClient, readToken } from "./context.js";
 import {
@@ -15,6 +17,7 @@ import {
   uploadThreadTests,
   withResources,
 } from "./run-shared.js";
+import { reportRun } from "./run-summary.js";
 import { batchSize, instanceOrigin, proxyAddress } from "./validate.js";
 
 export interface SubmitOptions extends RunCreateRawOptions, ResultsRawOptions {
@@ -24,11 +27,15 @@ export interface SubmitOptions extends RunCreateRawOptions, ResultsRawOptions {
   execStopError?: boolean;
   proxy?: string;
   dryRun?: boolean;
+  /** false with --no-ci-metadata */
+  ciMetadata?: boolean;
+  exitCode?: string;
 }
 
 /**
  * automation:run:submit — create a run, one thread with all results, complete the run.
- * Returns the exit code: the child command's when one ran, else 0.
+ * Returns the exit code: the child command's when one ran, else 0; with `--exit-code
+ * from-results`, decided from the run's failed tests (summary/exit-code.ts).
  */
 export async function submit(context: CommandContext, options: SubmitOptions, command: string[]): Promise<number> {
   const { logger } = context;
@@ -36,6 +43,7 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
   const { projectId, body } = runCreateBody(options);
   const proxy = proxyAddress(options.proxy);
   const perBatch = batchSize(options.batchSize ?? String(DEFAULT_BATCH_SIZE), LIMITS.testsPerAppend);
+  const exitMode = exitCodeMode(options.exitCode);
   const token = options.dryRun ? undefined : readToken(context.env);
 
   const exec = await runChildIfGiven(context, command, options.execSuppress === true);
@@ -55,7 +63,11 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
   }
 
   const client = createClient(context, origin, token, proxy);
-  const runBody = resources ? withResources(body, resources) : body;
+  const withUserResources = resources ? withResources(body, resources) : body;
+  const runBody =
+    options.ciMetadata === false
+      ? withUserResources
+      : withCiMetadata(withUserResources, context.env, (message) => logger.debug(message));
   const run = await client.post<{ id: number }>(`/projects/${projectId}/automation/runs`, runBody);
   logger.info(`Created new test automation run (ID: ${run.id})`);
   const thread = await client.post<{ id: number }>(`/automation/runs/${run.id}/threads`, threadBody(exec, scan));
@@ -68,5 +80,5 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
   logger.info("Successfully sent tests and completed run");
   logger.info("Marked the run as completed");
   logger.info(`Summary: ${tally.describe()} in run ${run.id}`);
-  return childExitCode;
+  return reportRun(context, client, { origin, runId: run.id, exitCode: exitMode, childExitCode });
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, fetch as undiciFetch } from "undici";
+import { CI_DETECTION_VARIABLES } from "../ci/metadata.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const serverMain = join(repoRoot, "packages/server/dist/main.js");
@@ -162,7 +163,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `assay` as a separate process. */
+/**
+ * The CI services' detection variables and GitHub's job summary file blanked, so that a test run
+ * inside CI neither gets CI metadata it did not ask for nor writes to the real job summary.
+ */
+export const NO_CI_ENV: Record<string, string> = Object.fromEntries(
+  [...CI_DETECTION_VARIABLES, "GITHUB_STEP_SUMMARY"].map((name) => [name, ""]),
+);
+
+/** Runs the built `assay` as a separate process (outside any CI service unless `env` says otherwise). */
 export function runCli(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
@@ -170,7 +179,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliMain, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, CI: "true", ASSAY_TOKEN: ADMIN_TOKEN, ...options.env },
+      env: { ...process.env, ...NO_CI_ENV, CI: "true", ASSAY_TOKEN: ADMIN_TOKEN, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -24,6 +24,8 @@ export class FakeApi {
   private server: Server | undefined;
   private nextId = 1;
   fault: Fault | undefined;
+  /** Answer of GET /x/automation/runs/{id}/comparison (`{result: …}`); unset: 404, as a server without the endpoint. */
+  comparison: unknown;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -47,6 +49,7 @@ export class FakeApi {
   reset(): void {
     this.requests.length = 0;
     this.fault = undefined;
+    this.comparison = undefined;
     this.nextId = 1;
   }
 
@@ -80,6 +83,12 @@ export class FakeApi {
     if (/\/automation\/runs$/.test(request.path) || /\/threads$/.test(request.path)) {
       res.writeHead(201, { "content-type": "application/json" });
       res.end(JSON.stringify({ id: this.nextId++ }));
+      return;
+    }
+    if (request.method === "GET") {
+      const found = this.comparison !== undefined && /^\/x\/automation\/runs\/\d+\/comparison(\?|$)/.test(request.path);
+      res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
+      res.end(JSON.stringify(found ? { result: this.comparison } : { message: "Not found" }));
       return;
     }
     res.writeHead(204);

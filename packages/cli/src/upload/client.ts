@@ -22,6 +22,12 @@ export interface ApiClientOptions {
 
 type Fetch = typeof fetch;
 
+/** Lower retry counts for one request (never higher than the policy's). */
+export interface RequestBudget {
+  maxRetries?: number;
+  maxRateLimitWaits?: number;
+}
+
 /** How much of a request or response body --debug prints; full bodies can be hundreds of MB (W24). */
 const DEBUG_BODY_CHARS = 1000;
 
@@ -36,19 +42,44 @@ export class ApiClient {
 
   /** POSTs `body` to `/api/v1<path>` and returns the parsed JSON answer (undefined for 204). */
   async post<T = unknown>(path: string, body: unknown): Promise<T> {
-    const { policy, logger } = this.options;
+    return this.request<T>("POST", path, JSON.stringify(body), {});
+  }
+
+  /**
+   * GETs `/api/v1<path>` and returns the parsed JSON answer, with the same retries as a POST;
+   * `budget` lowers the retry counts for requests that are only nice to have.
+   */
+  async get<T = unknown>(path: string, budget: RequestBudget = {}): Promise<T> {
+    return this.request<T>("GET", path, undefined, budget);
+  }
+
+  private async request<T>(
+    method: "GET" | "POST",
+    path: string,
+    payload: string | undefined,
+    budget: RequestBudget,
+  ): Promise<T> {
+    const { logger } = this.options;
+    const policy = {
+      ...this.options.policy,
+      maxRetries: Math.min(this.options.policy.maxRetries, budget.maxRetries ?? Number.POSITIVE_INFINITY),
+      maxRateLimitWaits: Math.min(
+        this.options.policy.maxRateLimitWaits,
+        budget.maxRateLimitWaits ?? Number.POSITIVE_INFINITY,
+      ),
+    };
     const url = `${this.options.origin}/api/v1${path}`;
-    const payload = JSON.stringify(body);
-    const idempotencyKey = randomUUID();
+    // Only writes carry an Idempotency-Key: a GET is safe to repeat as it is.
+    const idempotencyKey = method === "POST" ? randomUUID() : undefined;
     let failures = 0;
     let rateLimitWaits = 0;
 
     for (;;) {
-      logger.debug(() => `Request: POST ${url} (Idempotency-Key ${idempotencyKey})`);
-      logger.debug(() => `Request body: ${clip(payload)}`);
+      logger.debug(() => `Request: ${method} ${url}${idempotencyKey ? ` (Idempotency-Key ${idempotencyKey})` : ""}`);
+      if (payload !== undefined) logger.debug(() => `Request body: ${clip(payload)}`);
       let response: Response;
       try {
-        response = await this.send(url, payload, idempotencyKey);
+        response = await this.send(method, url, payload, idempotencyKey);
       } catch (error) {
         const message = describeNetworkError(error, policy.requestTimeoutMs) + this.viaProxy();
         // Wrong or missing proxy credentials do not heal by waiting: fail at once.
@@ -85,18 +116,24 @@ export class ApiClient {
     }
   }
 
-  private async send(url: string, payload: string, idempotencyKey: string): Promise<Response> {
+  private async send(
+    method: "GET" | "POST",
+    url: string,
+    payload: string | undefined,
+    idempotencyKey: string | undefined,
+  ): Promise<Response> {
     this.fetcher ??= this.options.proxy ? proxiedFetch(this.options.proxy) : Promise.resolve(fetch);
     const send = await this.fetcher;
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.options.token}`,
+      "User-Agent": this.options.userAgent,
+      Accept: "application/json",
+    };
+    if (payload !== undefined) headers["Content-Type"] = "application/json";
+    if (idempotencyKey !== undefined) headers["Idempotency-Key"] = idempotencyKey;
     return send(url, {
-      method: "POST",
-      headers: {
-        Authorization: `Bearer ${this.options.token}`,
-        "User-Agent": this.options.userAgent,
-        Accept: "application/json",
-        "Content-Type": "application/json",
-        "Idempotency-Key": idempotencyKey,
-      },
+      method,
+      headers,
       body: payload,
       signal: AbortSignal.timeout(this.options.policy.requestTimeoutMs),
     });
