@@ -1,0 +1,65 @@
+import type { QueryClient } from "@tanstack/react-query";
+import { createBrowserHistory, createRouter, type RouterHistory } from "@tanstack/react-router";
+import { apiTokensRoute } from "../pages/api-tokens/route";
+import { failureGroupRoute } from "../pages/failure-group/route";
+import { failureGroupsRoute } from "../pages/failure-groups/route";
+import { flakyTestsRoute } from "../pages/flaky-tests/route";
+import { projectDashboardRoute } from "../pages/project-dashboard/route";
+import { projectsRoute } from "../pages/projects/route";
+import { runRoute } from "../pages/run/route";
+import { runsRoute } from "../pages/runs/route";
+import { inviteRoute, setPasswordRoute } from "../pages/set-password/route";
+import { signInRoute } from "../pages/sign-in/route";
+import { slowestTestsRoute } from "../pages/slowest-tests/route";
+import { testRoute } from "../pages/test/route";
+import { Loading } from "../ui/Loading";
+import { RouteError } from "./RouteError";
+import { appRoute, homeRoute, projectRoute, publicRoute, rootRoute } from "./routes";
+import { parseSearch, stringifySearch } from "./search";
+
+/**
+ * Every page of the UI, by URL (the paths of the server↔web contract). To add a page: create
+ * `pages/<name>/route.ts` (parent: publicRoute, appRoute or projectRoute) and add it here.
+ */
+export const routeTree = rootRoute.addChildren([
+  publicRoute.addChildren([signInRoute, inviteRoute, setPasswordRoute]),
+  appRoute.addChildren([
+    homeRoute,
+    projectsRoute,
+    projectRoute.addChildren([
+      projectDashboardRoute,
+      runsRoute,
+      flakyTestsRoute,
+      slowestTestsRoute,
+      failureGroupsRoute,
+    ]),
+    runRoute,
+    testRoute,
+    failureGroupRoute,
+    apiTokensRoute,
+  ]),
+]);
+
+export function createAppRouter({ queryClient, history }: { queryClient: QueryClient; history?: RouterHistory }) {
+  return createRouter({
+    routeTree,
+    history: history ?? createBrowserHistory(),
+    context: { queryClient },
+    defaultPreload: "intent",
+    // pages read through React Query: the router need not cache loader results itself
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+    parseSearch,
+    stringifySearch,
+    defaultPendingComponent: () => <Loading />,
+    defaultErrorComponent: RouteError,
+  });
+}
+
+export type AppRouter = ReturnType<typeof createAppRouter>;
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: AppRouter;
+  }
+}
