@@ -4,7 +4,7 @@ import type { FailureGroupSort } from "../../api/insights";
 import { Button } from "../../ui/Button";
 import { DataTable, dataColumns } from "../../ui/DataTable";
 import { EmptyState } from "../../ui/EmptyState";
-import { FailureMessage } from "../../ui/FailureMessage";
+import { FailureGroupLink } from "../../ui/FailureGroupLink";
 import { formatCount } from "../../ui/format";
 import { PageHeader } from "../../ui/PageHeader";
 import { Pager } from "../../ui/Pager";
@@ -47,12 +47,7 @@ const columns = col.columns([
   col.display({
     id: "failure",
     header: "Failure",
-    cell: ({ row }) => (
-      <Link to="/failure-groups/$groupId" params={{ groupId: row.original.id }} className="group-link">
-        <span className="group-link__type">{row.original.type ?? "No exception type"}</span>
-        <FailureMessage message={row.original.message} />
-      </Link>
-    ),
+    cell: ({ row }) => <FailureGroupLink group={row.original} />,
   }),
   col.accessor("occurrence_count", {
     header: "Failures",

@@ -7,7 +7,7 @@ import { CountsBar, countsOf } from "../../ui/CountsBar";
 import { DataTable, dataColumns } from "../../ui/DataTable";
 import { Duration } from "../../ui/Duration";
 import { EmptyState } from "../../ui/EmptyState";
-import { FailureMessage } from "../../ui/FailureMessage";
+import { FailureGroupLink } from "../../ui/FailureGroupLink";
 import { formatCount, formatRelative } from "../../ui/format";
 import { OutcomeStrip } from "../../ui/OutcomeStrip";
 import { PageHeader } from "../../ui/PageHeader";
@@ -355,12 +355,7 @@ const groupColumns = groupCol.columns([
   groupCol.display({
     id: "failure",
     header: "Failure",
-    cell: ({ row }) => (
-      <Link to="/failure-groups/$groupId" params={{ groupId: row.original.id }} className="group-link">
-        <span className="group-link__type">{row.original.type ?? "No exception type"}</span>
-        <FailureMessage message={row.original.message} />
-      </Link>
-    ),
+    cell: ({ row }) => <FailureGroupLink group={row.original} />,
   }),
   groupCol.display({
     id: "count",

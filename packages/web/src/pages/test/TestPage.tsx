@@ -6,7 +6,7 @@ import { DataTable, dataColumns } from "../../ui/DataTable";
 import { Duration } from "../../ui/Duration";
 import { EmptyState } from "../../ui/EmptyState";
 import { ErrorState } from "../../ui/ErrorState";
-import { FailureMessage } from "../../ui/FailureMessage";
+import { FailureGroupLink } from "../../ui/FailureGroupLink";
 import { TextField } from "../../ui/Field";
 import { formatCount } from "../../ui/format";
 import {
@@ -224,12 +224,7 @@ const groupColumns = groupCol.columns([
   groupCol.display({
     id: "failure",
     header: "Failure",
-    cell: ({ row }) => (
-      <Link to="/failure-groups/$groupId" params={{ groupId: row.original.id }} className="group-link">
-        <span className="group-link__type">{row.original.type ?? "No exception type"}</span>
-        <FailureMessage message={row.original.message} />
-      </Link>
-    ),
+    cell: ({ row }) => <FailureGroupLink group={row.original} />,
   }),
   groupCol.accessor("test_occurrence_count", {
     header: "Failures of this test",
