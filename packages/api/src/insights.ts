@@ -31,8 +31,8 @@ export const SetQuarantine = Type.Object(
 );
 export type SetQuarantine = Static<typeof SetQuarantine>;
 
-/** One test identity (source + key) with the aggregates every append keeps current. */
-export const InsightCase = Type.Object({
+/** A test identity (source + key) and the status of its latest result: the fields both case objects share. */
+const TestIdentity = {
   id: Id,
   project_id: Id,
   source_id: Id,
@@ -40,6 +40,11 @@ export const InsightCase = Type.Object({
   name: Type.String(),
   folder: Type.String(),
   status: Type.Integer({ minimum: 1, maximum: 4 }),
+};
+
+/** One test identity (source + key) with the aggregates every append keeps current. */
+export const InsightCase = Type.Object({
+  ...TestIdentity,
   result_count: Count,
   success_count: Count,
   failure_count: Count,
@@ -281,13 +286,7 @@ export type AutomationRunTest = Static<typeof AutomationRunTest>;
 
 /** `GET /projects/{id}/automation/cases` item. */
 export const AutomationCase = Type.Object({
-  id: Id,
-  project_id: Id,
-  source_id: Id,
-  key: Type.String(),
-  name: Type.String(),
-  folder: Type.String(),
-  status: Type.Integer({ minimum: 1, maximum: 4 }),
+  ...TestIdentity,
   elapsed_average: Micros,
   failure_count: Count,
   flaky_percent: Percent,

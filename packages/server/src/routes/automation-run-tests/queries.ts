@@ -26,7 +26,8 @@ export interface OutcomeStatusIds {
   failed: readonly number[];
 }
 
-const TEST_COLUMNS = [
+/** A test result's columns with its case's key, as the run-test presenters take them. */
+export const TEST_COLUMNS = [
   "t.id",
   "t.run_id",
   "t.thread_id",

@@ -1,4 +1,5 @@
 import type { Storage } from "../../storage/db.js";
+import { TEST_COLUMNS } from "../automation-run-tests/queries.js";
 
 /**
  * Reads of the web UI's run page (`/x/automation/runs/{id}/tests/compact`, `/x/automation/run-tests/{id}`).
@@ -91,25 +92,7 @@ export async function findRunTestWithDetails(storage: Storage, testId: number) {
     .selectFrom("automation_run_tests as t")
     .innerJoin("automation_cases as c", "c.id", "t.case_id")
     .leftJoin("automation_run_test_details as d", "d.test_id", "t.id")
-    .select([
-      "t.id",
-      "t.run_id",
-      "t.thread_id",
-      "t.case_id",
-      "t.name",
-      "t.folder",
-      "t.status_id",
-      "t.elapsed",
-      "t.file",
-      "t.line",
-      "t.assertions",
-      "t.message",
-      "t.failure_group_id",
-      "t.created_at",
-      "c.key",
-      "d.fields",
-      "d.artifacts",
-    ])
+    .select([...TEST_COLUMNS, "d.fields", "d.artifacts"])
     .where("t.id", "=", testId)
     .executeTakeFirst();
 }
