@@ -1,16 +1,19 @@
 import { type InputHTMLAttributes, type ReactNode, useId } from "react";
 
+interface FieldFrameProps {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | null;
+  className?: string | undefined;
+  /** the control, given its id and its aria attributes */
+  children: (control: { id: string; "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode;
+}
+
 /**
- * A labelled input with an optional hint and error, both tied to it with `aria-describedby`
- * (the error also sets `aria-invalid`).
+ * A labelled control with an optional hint and error, both tied to it with `aria-describedby`
+ * (the error also sets `aria-invalid`). TextField and TextAreaField put their control in it.
  */
-export function TextField({
-  label,
-  hint,
-  error,
-  className,
-  ...input
-}: InputHTMLAttributes<HTMLInputElement> & { label: ReactNode; hint?: ReactNode; error?: string | null }) {
+export function FieldFrame({ label, hint, error, className, children }: FieldFrameProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -20,13 +23,11 @@ export function TextField({
       <label htmlFor={id} className="field__label">
         {label}
       </label>
-      <input
-        id={id}
-        className="field__input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...input}
-      />
+      {children({
+        id,
+        ...(error ? { "aria-invalid": true as const } : {}),
+        ...(describedBy ? { "aria-describedby": describedBy } : {}),
+      })}
       {hint ? (
         <p id={hintId} className="field__hint">
           {hint}
@@ -38,5 +39,20 @@ export function TextField({
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A labelled input with an optional hint and error. */
+export function TextField({
+  label,
+  hint,
+  error,
+  className,
+  ...input
+}: InputHTMLAttributes<HTMLInputElement> & { label: ReactNode; hint?: ReactNode; error?: string | null }) {
+  return (
+    <FieldFrame label={label} hint={hint} error={error} className={className}>
+      {(control) => <input {...control} className="field__input" {...input} />}
+    </FieldFrame>
   );
 }

@@ -1,5 +1,6 @@
 import "./insights.css";
-import { type ReactNode, type Ref, type TextareaHTMLAttributes, useId } from "react";
+import type { ReactNode, Ref, TextareaHTMLAttributes } from "react";
+import { FieldFrame } from "./Field";
 
 /** A labelled textarea with an optional hint and error (the multi-line sibling of TextField). */
 export function TextAreaField({
@@ -15,33 +16,9 @@ export function TextAreaField({
   error?: string | null;
   ref?: Ref<HTMLTextAreaElement>;
 }) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={["field", className].filter(Boolean).join(" ")}>
-      <label htmlFor={id} className="field__label">
-        {label}
-      </label>
-      <textarea
-        ref={ref}
-        id={id}
-        className="field__input field__input--multiline"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...textarea}
-      />
-      {hint ? (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={errorId} className="field__error">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame label={label} hint={hint} error={error} className={className}>
+      {(control) => <textarea ref={ref} {...control} className="field__input field__input--multiline" {...textarea} />}
+    </FieldFrame>
   );
 }

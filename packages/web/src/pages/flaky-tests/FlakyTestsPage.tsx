@@ -1,5 +1,5 @@
 import type { AutomationSource, InsightCase, InsightSettings } from "@assay/api";
-import { getRouteApi, Link } from "@tanstack/react-router";
+import { getRouteApi } from "@tanstack/react-router";
 import { useMemo } from "react";
 import { Button } from "../../ui/Button";
 import { DataTable, dataColumns } from "../../ui/DataTable";
@@ -11,6 +11,7 @@ import { PageHeader } from "../../ui/PageHeader";
 import { Pager } from "../../ui/Pager";
 import { QuarantineBadge } from "../../ui/QuarantineBadge";
 import { QueryState } from "../../ui/QueryState";
+import { FolderAndSource, TestLink } from "../../ui/TestCells";
 import { TestFilters } from "../../ui/TestFilters";
 import { Time } from "../../ui/Time";
 import { nextUrlSort, sortParams, toSortingState } from "../../ui/url-sort";
@@ -26,21 +27,12 @@ function flakyColumns(sources: Map<number, string>, settings: InsightSettings) {
   return col.columns([
     col.accessor("name", {
       header: "Test",
-      cell: ({ row }) => (
-        <Link to="/automation/cases/$caseId" params={{ caseId: row.original.id }} className="test-link">
-          {row.original.name}
-        </Link>
-      ),
+      cell: ({ row }) => <TestLink test={row.original} />,
     }),
     col.accessor("folder", {
       header: "Folder",
       enableSorting: false,
-      cell: ({ row }) => (
-        <>
-          <span className="cell-note-main">{row.original.folder || "—"}</span>
-          <span className="cell-note">{sources.get(row.original.source_id) ?? `Source ${row.original.source_id}`}</span>
-        </>
-      ),
+      cell: ({ row }) => <FolderAndSource test={row.original} sources={sources} />,
     }),
     col.accessor("flaky_percent", {
       header: "Flaky",

@@ -1,5 +1,5 @@
 import type { InsightCase } from "@assay/api";
-import { getRouteApi, Link } from "@tanstack/react-router";
+import { getRouteApi } from "@tanstack/react-router";
 import { useMemo } from "react";
 import { Button } from "../../ui/Button";
 import { DataTable, dataColumns } from "../../ui/DataTable";
@@ -12,6 +12,7 @@ import { Pager } from "../../ui/Pager";
 import { QuarantineBadge } from "../../ui/QuarantineBadge";
 import { QueryState } from "../../ui/QueryState";
 import { SegmentedControl } from "../../ui/SegmentedControl";
+import { FolderAndSource, TestLink } from "../../ui/TestCells";
 import { TestFilters } from "../../ui/TestFilters";
 import { Time } from "../../ui/Time";
 import { nextUrlSort, sortParams, toSortingState } from "../../ui/url-sort";
@@ -39,22 +40,14 @@ function slowestColumns(sources: Map<number, string>) {
       header: "Test",
       cell: ({ row }) => (
         <>
-          <Link to="/automation/cases/$caseId" params={{ caseId: row.original.id }} className="test-link">
-            {row.original.name}
-          </Link>{" "}
-          <QuarantineBadge quarantine={row.original.quarantine} />
+          <TestLink test={row.original} /> <QuarantineBadge quarantine={row.original.quarantine} />
         </>
       ),
     }),
     col.accessor("folder", {
       header: "Folder",
       enableSorting: false,
-      cell: ({ row }) => (
-        <>
-          <span className="cell-note-main">{row.original.folder || "—"}</span>
-          <span className="cell-note">{sources.get(row.original.source_id) ?? `Source ${row.original.source_id}`}</span>
-        </>
-      ),
+      cell: ({ row }) => <FolderAndSource test={row.original} sources={sources} />,
     }),
     col.accessor("elapsed_average", {
       header: "Average",
