@@ -1,7 +1,7 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeUPlot } from "../test-support/fake-uplot";
-import { type ChartSeries, formatX, TimeSeriesChart } from "./TimeSeriesChart";
+import { type ChartSeries, formatDurationTick, formatX, TimeSeriesChart } from "./TimeSeriesChart";
 
 vi.mock("uplot", () => import("../test-support/fake-uplot"));
 
@@ -85,5 +85,16 @@ describe("TimeSeriesChart", () => {
 
   it("formats days in UTC", () => {
     expect(formatX(Date.UTC(2026, 10, 3) / 1000, "day")).toBe("3 Nov");
+  });
+});
+
+describe("formatDurationTick", () => {
+  it.each([
+    [0, "0"],
+    [120_000_000, "2 min"],
+    [3_600_000_000, "1 h"],
+    [1_500_000, "1.5 s"],
+  ])("%s µs → %s", (micros, text) => {
+    expect(formatDurationTick(micros)).toBe(text);
   });
 });
