@@ -113,3 +113,36 @@ export const SetProjectAccess = Type.Object(
   { additionalProperties: false },
 );
 export type SetProjectAccess = Static<typeof SetProjectAccess>;
+
+/** Names of the permission bits of `Role.permissions`, in bit order (Assay's extension). */
+export const PERMISSION_NAMES = [
+  "view",
+  "automation",
+  "results",
+  "repository",
+  "manage_runs",
+  "manage_project",
+  "admin",
+] as const;
+export type PermissionKey = (typeof PERMISSION_NAMES)[number];
+
+/** `GET /x/projects/{project_id}/permissions`: what the caller may do in one project. */
+export const ProjectPermissions = Type.Object({
+  project_id: Id,
+  /** the effective bit set, after user, group and project overrides */
+  permissions: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
+  /** the same bits by name */
+  allowed: Type.Array(
+    Type.Union([
+      Type.Literal("view"),
+      Type.Literal("automation"),
+      Type.Literal("results"),
+      Type.Literal("repository"),
+      Type.Literal("manage_runs"),
+      Type.Literal("manage_project"),
+      Type.Literal("admin"),
+    ]),
+  ),
+});
+export type ProjectPermissions = Static<typeof ProjectPermissions>;
+export const ProjectPermissionsResult = Type.Object({ result: ProjectPermissions });

@@ -4,38 +4,78 @@ import swagger from "@fastify/swagger";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from "fastify";
+import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
 import { InvalidDataError, invalidField } from "./errors.js";
+import { watchRedis } from "./lib/rate-limiter.js";
 import { decorateAuth, installAuth } from "./plugins/auth.js";
-import { installErrorHandling, installMethodNotAllowed } from "./plugins/errors.js";
+import {
+  API_PREFIX,
+  answerFrameworkError,
+  apiGuard,
+  clientErrorHandler,
+  installErrorHandling,
+  installMethodNotAllowed,
+  isApiUrl,
+  literalBadEscapes,
+  MAX_HEADER_BYTES,
+  MAX_URL_LENGTH,
+  markAnsweredEarly,
+} from "./plugins/errors.js";
+import { installHealth } from "./plugins/health.js";
 import { hashBodyIfIdempotent, installIdempotency } from "./plugins/idempotency.js";
-import { rateLimitHook } from "./plugins/rate-limit.js";
+import { installMetrics } from "./plugins/metrics.js";
+import { type RateLimitHook, rateLimitHook } from "./plugins/rate-limit.js";
 import { installWeb } from "./plugins/web.js";
 import { apiRoutes } from "./routes/index.js";
 import { xAuthRoutes } from "./routes/x-auth/routes.js";
 
-export const API_PREFIX = "/api/v1";
+export { API_PREFIX };
+
+/** How often Node checks the header and request timeouts of open connections. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 /** The Fastify application: plugins first, then every /api/v1 route. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const { config } = ctx;
+  const server = nodeServerOptions(config);
+  let limit: RateLimitHook = async () => {};
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: config.maxBodyBytes,
-    https: config.tlsCert ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!) } : null,
-    // The CLI sends one append per request; idle keep-alive sockets are cheap.
-    keepAliveTimeout: 65_000,
+    // Node's server options go to https.createServer under TLS, else to http.createServer.
+    https: config.tlsCert
+      ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!), ...server }
+      : null,
+    ...(config.tlsCert ? {} : { http: server }),
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+    // Path parameters as long as the longest URL: the schema, not the router, judges them (a 422 naming the parameter).
+    routerOptions: { maxParamLength: MAX_URL_LENGTH },
+    rewriteUrl: (request) => literalBadEscapes(request.url ?? "/"),
+    frameworkErrors: (error, request, reply) => void answerFrameworkError(limit, error, request, reply),
+    clientErrorHandler: (error, socket) => onClientError(error, socket),
     // Per-request log lines cost ingest throughput; they appear at debug and trace.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== "debug" && config.logLevel !== "trace",
     }),
   }) as unknown as FastifyInstance;
+  const onClientError = clientErrorHandler(app);
+  // 0 keeps Node's default: no limit.
+  if (config.maxConnections > 0) app.server.maxConnections = config.maxConnections;
   app.decorate("ctx", ctx);
+  if (ctx.redis) await watchRedis(ctx.redis, app.log);
   app.decorateRequest("bodyHash", null);
   decorateAuth(app);
   installValidation(app);
   installJsonParser(app);
   installErrorHandling(app);
+  limit = rateLimitHook(app);
+  // First hook of every request: /api/v1 answers of any origin get the contract's headers and the rate limit.
+  app.addHook("onRequest", apiGuard(limit));
+  app.addHook("onSend", markAnsweredEarly);
+  installMetrics(app); // first: its onResponse hook then times every route; /metrics, /healthz, /readyz: no token, no rate limit
+  installHealth(app);
 
   const routes = new Map<string, Set<string>>();
   app.addHook("onRoute", (route) => {
@@ -69,10 +109,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
   });
 
-  const limit = rateLimitHook(app);
   await app.register(
     async (api) => {
-      api.addHook("onRequest", limit);
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
       // Sign-in and friends: no token needed; they read the session cookie themselves.
       await api.register(xAuthRoutes);
@@ -85,10 +123,25 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
-  installMethodNotAllowed(app, new Map([...routes].filter(([url]) => url.startsWith(API_PREFIX))), limit);
+  installMethodNotAllowed(app, new Map([...routes].filter(([url]) => isApiUrl(url))));
   // The web UI at `/`, outside the API scope (no token, no rate limit); /api/... paths stay the API's 404s.
   await installWeb(app);
   return app;
+}
+
+/**
+ * Node's HTTP server settings: headers, however slow, within the headers timeout; the whole
+ * request within the request timeout (then 408 and the connection closed, with or without a
+ * token); room in the parser for a URL of MAX_URL_LENGTH plus headers.
+ */
+function nodeServerOptions(config: Config) {
+  return {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: config.headersTimeoutSeconds * 1000,
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+  };
 }
 
 /**

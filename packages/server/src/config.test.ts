@@ -25,9 +25,19 @@ describe("loadConfig", () => {
     [{ ASSAY_SESSION_IDLE_HOURS: "0" }, "ASSAY_SESSION_IDLE_HOURS"],
     [{ ASSAY_SESSION_IDLE_HOURS: "1e3" }, "ASSAY_SESSION_IDLE_HOURS"],
     [{ ASSAY_SESSION_MAX_DAYS: "0.5" }, "ASSAY_SESSION_MAX_DAYS"],
+    [{ ASSAY_ADMIN_EMAIL: "admin" }, "ASSAY_ADMIN_EMAIL"],
+    [{ ASSAY_ADMIN_EMAIL: "a b@example.com" }, "ASSAY_ADMIN_EMAIL"],
+    [{ ASSAY_METRICS_TOKEN: "short" }, "ASSAY_METRICS_TOKEN"],
+    [{ ASSAY_SHUTDOWN_GRACE_SECONDS: "0" }, "ASSAY_SHUTDOWN_GRACE_SECONDS"],
+    [{ ASSAY_SQLITE_SYNCHRONOUS: "off" }, "ASSAY_SQLITE_SYNCHRONOUS"],
   ])("rejects %o naming the variable", (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it("reads SQLite's synchronous mode: normal unless full is asked for", () => {
+    expect(loadConfig({}).sqliteSynchronous).toBe("normal");
+    expect(loadConfig({ ASSAY_SQLITE_SYNCHRONOUS: "FULL" }).sqliteSynchronous).toBe("full");
   });
 
   it("reads the web sign-in settings: public origin, idle hours (fractions allowed) and maximum days", () => {
@@ -54,5 +64,21 @@ describe("loadConfig", () => {
       maxBodyBytes: 2 * 1024 * 1024,
       rateLimitWindowSeconds: 5,
     });
+  });
+
+  it("reads the connection limits and refuses a headers timeout above the request timeout", () => {
+    expect(loadConfig({})).toMatchObject({
+      requestTimeoutSeconds: 300,
+      headersTimeoutSeconds: 30,
+      keepAliveTimeoutSeconds: 65,
+      maxConnections: 10_000,
+    });
+    const config = loadConfig({ ASSAY_REQUEST_TIMEOUT_SECONDS: "0", ASSAY_HEADERS_TIMEOUT_SECONDS: "90" });
+    expect(config).toMatchObject({ requestTimeoutSeconds: 0, headersTimeoutSeconds: 90 });
+    expect(() => loadConfig({ ASSAY_REQUEST_TIMEOUT_SECONDS: "10", ASSAY_HEADERS_TIMEOUT_SECONDS: "20" })).toThrow(
+      "ASSAY_HEADERS_TIMEOUT_SECONDS",
+    );
+    expect(() => loadConfig({ ASSAY_MAX_CONNECTIONS: "-1" })).toThrow("ASSAY_MAX_CONNECTIONS");
+    expect(() => loadConfig({ ASSAY_KEEP_ALIVE_TIMEOUT_SECONDS: "0" })).toThrow("ASSAY_KEEP_ALIVE_TIMEOUT_SECONDS");
   });
 });

@@ -4,6 +4,7 @@ import type { RateLimiter } from "./lib/rate-limiter.js";
 import type { Access } from "./services/access.js";
 import type { StatusCatalog } from "./services/statuses.js";
 import type { Storage } from "./storage/db.js";
+import type { FileStore } from "./storage/files/index.js";
 import type { AuthUser } from "./storage/repositories/users.js";
 import type { SessionWithUser } from "./storage/repositories/web-auth.js";
 
@@ -13,6 +14,8 @@ type WebSessionInfo = SessionWithUser["session"];
 export interface AppContext {
   config: Config;
   storage: Storage;
+  /** where uploaded files live (local directory or S3 bucket) */
+  files: FileStore;
   redis: Redis | null;
   rateLimiter: RateLimiter;
   statuses: StatusCatalog;

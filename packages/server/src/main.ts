@@ -1,8 +1,9 @@
 #!/usr/bin/env node
+import fs from "node:fs";
 import { Command, Option } from "commander";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { PASSWORD_RULE } from "./lib/passwords.js";
-import { startServer } from "./server.js";
+import { StartupError, startServer } from "./server.js";
 import {
   AdminError,
   bootstrap,
@@ -13,6 +14,8 @@ import {
   ROLE_NAMES,
   revokeToken,
 } from "./services/admin.js";
+import { BackupError } from "./services/backup/backup.js";
+import { registerBackupCommands } from "./services/backup/commands.js";
 import { runDemo } from "./services/demo.js";
 import { addGroupMembers, createGroup, setAccess } from "./services/identity.js";
 import { registerManualCommands } from "./services/manual-commands.js";
@@ -21,15 +24,26 @@ import { createLink, hashNewPassword, listeningOrigin, storePassword } from "./s
 import { openStorage, type Storage } from "./storage/db.js";
 import { migrateToLatest } from "./storage/migrate.js";
 
+/** Set by `start`: its configuration and start-up errors read "cannot start: …". */
+let startingServer = false;
+
 /** `assay-server`: runs the server and manages users, tokens and projects from the shell. */
 const program = new Command("assay-server")
   .description("Assay test management server (Testmo API v1 compatible). Configured by ASSAY_* environment variables.")
-  .showHelpAfterError();
+  .version(packageVersion(), "-V, --version", "print the version")
+  // No command prints this usage (exit 1); a mistyped one also gets a "Did you mean …?".
+  .showHelpAfterError()
+  .showSuggestionAfterError()
+  .addHelpText(
+    "after",
+    "\nStart the server: assay-server start (from a checkout: npm start). Operations: docs/operations.md",
+  );
 
 program
-  .command("start", { isDefault: true })
+  .command("start")
   .description("start the server (creates the database, an administrator, a first project and a token on first start)")
   .action(async () => {
+    startingServer = true;
     const config = loadConfig();
     const server = await startServer(config);
     if (server.generatedToken) {
@@ -40,13 +54,20 @@ program
     }
     if (server.adminPasswordLink) process.stdout.write(passwordLinkText(config.adminEmail, server.adminPasswordLink));
     process.stdout.write(`Assay listening on ${server.url}\n`);
+    let stopping = false;
     const stop = async (signal: string) => {
-      server.app.log.info(`${signal} received: finishing open requests, then stopping`);
-      await server.close();
-      process.exit(0);
+      // A repeated signal changes nothing: npm and process-group kills (systemd, Ctrl-C) often deliver two.
+      if (stopping) return;
+      stopping = true;
+      const grace = config.shutdownGraceSeconds;
+      server.app.log.info(`${signal} received: finishing open requests (up to ${grace} s), then stopping`);
+      const finished = await server.shutdown(grace);
+      if (!finished)
+        server.app.log.error(`open requests still running after ${grace} s (ASSAY_SHUTDOWN_GRACE_SECONDS): cut`);
+      process.exit(finished ? 0 : 1);
     };
-    process.once("SIGINT", () => void stop("SIGINT"));
-    process.once("SIGTERM", () => void stop("SIGTERM"));
+    process.on("SIGINT", () => void stop("SIGINT"));
+    process.on("SIGTERM", () => void stop("SIGTERM"));
   });
 
 const roleOption = new Option("--role <role>", "global role").choices(Object.keys(ROLE_NAMES)).default("tester");
@@ -108,6 +129,41 @@ token
   .action((options) =>
     withStorage(async ({ db }) => {
       console.log(await createToken(db, await findUserIdByEmail(db, options.email), options.name));
+    }),
+  );
+token
+  .command("list")
+  .description("list API tokens: id, name, owner, created, last used and revoked (never the token itself)")
+  .option("--email <email>", "only this user's tokens")
+  .action((options) =>
+    withStorage(async ({ db }) => {
+      let query = db
+        .selectFrom("api_tokens")
+        .innerJoin("users", "users.id", "api_tokens.user_id")
+        .select([
+          "api_tokens.id",
+          "api_tokens.name",
+          "users.email",
+          "api_tokens.created_at",
+          "api_tokens.last_used_at",
+          "api_tokens.revoked_at",
+        ])
+        .orderBy("api_tokens.id");
+      if (options.email) query = query.where("api_tokens.user_id", "=", await findUserIdByEmail(db, options.email));
+      const rows = await query.execute();
+      console.log(
+        table(
+          ["ID", "NAME", "OWNER", "CREATED", "LAST USED", "REVOKED"],
+          rows.map((r) => [
+            String(r.id),
+            r.name,
+            r.email,
+            r.created_at,
+            r.last_used_at ?? "never",
+            r.revoked_at ?? "-",
+          ]),
+        ),
+      );
     }),
   );
 token
@@ -203,7 +259,7 @@ program
           passwordLinkText(config.adminEmail, `${listeningOrigin(config, config.port)}${link.path}`),
         );
       }
-      const summary = await runDemo(storage, { dataDir: config.dataDir });
+      const summary = await runDemo(storage, config);
       console.log(
         `Created project "Demo" (id ${summary.projectId}): ${summary.cases} cases, ${summary.milestones} milestones, ` +
           `${summary.runs} runs, ${summary.sessions} sessions, ${summary.automationRuns} automation runs`,
@@ -213,6 +269,21 @@ program
 
 registerManualCommands(program, withStorage);
 registerRetentionCommands(program, withStorage);
+registerBackupCommands(program);
+
+/** Columns padded to their widest cell, for terminals; the last column is not padded. */
+function table(head: string[], rows: string[][]): string {
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
+  return all
+    .map((row) => row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join("  "))
+    .join("\n");
+}
+
+function packageVersion(): string {
+  const file = new URL("../package.json", import.meta.url);
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+}
 
 function passwordLinkText(email: string, link: string): string {
   return (
@@ -249,10 +320,16 @@ async function withStorage(work: (storage: Storage, config: Config) => Promise<v
 }
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof AdminError) {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    console.error(`assay-server: ${startingServer ? "cannot start: " : ""}${error.message}`);
+  } else if (error instanceof AdminError || error instanceof BackupError) {
     console.error(`assay-server: ${error.message}`);
-  } else {
+  } else if (process.env.ASSAY_LOG_LEVEL === "debug" || process.env.ASSAY_LOG_LEVEL === "trace") {
     console.error("assay-server:", error);
+  } else {
+    // One sentence, no stack trace: ASSAY_LOG_LEVEL=debug shows the details.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`assay-server: ${message} (ASSAY_LOG_LEVEL=debug shows the details)`);
   }
   process.exit(1);
 });

@@ -1,3 +1,11 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "./test-support/backends.js";
 import { ApiClient, makeTests } from "./test-support/http.js";
@@ -65,5 +73,117 @@ describe.runIf(BACKENDS.includes("postgres"))("two instances on PostgreSQL + Red
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect((await b.get("/user")).status).toBe(429);
+  });
+});
+
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const redisServerInstalled = spawnSync("redis-server", ["--version"]).status === 0;
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** A redis-server of this test's own (never the shared one), without persistence. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Ready to accept connections")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
+  });
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (!condition()) throw new Error(`gave up waiting for ${what}`);
+}
+
+/** The Assay server on SQLite plus the given Redis, its whole output (logs) kept for the test. */
+describe.runIf(redisServerInstalled)("Redis outage mid-traffic", () => {
+  let redisPort: number;
+  let redis: ChildProcess;
+  let assay: ChildProcess;
+  let output = "";
+  let api: ApiClient;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "assay-redis-outage-"));
+  const token = `assay_test_${crypto.randomBytes(16).toString("hex")}`;
+  const prefix = `assay-outage-${crypto.randomBytes(4).toString("hex")}`;
+
+  beforeAll(async () => {
+    redisPort = await freePort();
+    redis = await startRedis(redisPort);
+    assay = spawn(process.execPath, [MAIN, "start"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        ASSAY_HOST: "127.0.0.1",
+        ASSAY_PORT: "0",
+        ASSAY_DATA_DIR: dataDir,
+        ASSAY_ADMIN_TOKEN: token,
+        ASSAY_LOG_LEVEL: "warn",
+        ASSAY_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        ASSAY_REDIS_KEY_PREFIX: prefix,
+        ASSAY_RATE_LIMIT_REQUESTS: "30",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+    };
+    assay.stdout!.on("data", collect);
+    assay.stderr!.on("data", collect);
+    await until(() => /Assay listening on (\S+)/.test(output), "the server to listen");
+    api = new ApiClient(/Assay listening on (\S+)/.exec(output)![1]!, token);
+  });
+  afterAll(async () => {
+    if (assay) await stopProcess(assay);
+    if (redis) await stopProcess(redis);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps answering with a per-instance limit while Redis is down, logs it once, and shares again when it is back", async () => {
+    const remaining = (res: { headers: Headers }) => Number(/r=(\d+)/.exec(res.headers.get("ratelimit") ?? "")?.[1]);
+    const before = [];
+    for (let i = 0; i < 5; i++) before.push(await api.get("/user"));
+    expect(before.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const counter = new Redis(`redis://127.0.0.1:${redisPort}`);
+    expect((await counter.keys(`${prefix}:rl:*`)).length).toBe(1);
+    counter.disconnect();
+
+    await stopProcess(redis);
+    const during = [];
+    for (let i = 0; i < 40; i++) during.push(await api.get("/user"));
+    expect(new Set(during.map((r) => r.status))).toEqual(new Set([200, 429]));
+    expect(during.every((r) => !Number.isNaN(remaining(r)))).toBe(true);
+    // This instance's own budget: 30 requests, whatever Redis had counted.
+    expect(during.filter((r) => r.status === 200)).toHaveLength(30);
+
+    redis = await startRedis(redisPort);
+    await until(() => output.includes("Redis is reachable again"), "the recovery line");
+    const after = await api.get("/user");
+    expect(after.status).toBe(200);
+    const restarted = new Redis(`redis://127.0.0.1:${redisPort}`);
+    expect((await restarted.keys(`${prefix}:rl:*`)).length).toBe(1);
+    restarted.disconnect();
+
+    expect(output.match(/Redis is unreachable/g)).toHaveLength(1);
+    expect(output.match(/Redis is reachable again/g)).toHaveLength(1);
+    expect(output).not.toMatch(/ioredis|Unhandled error event/);
   });
 });

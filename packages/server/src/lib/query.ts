@@ -38,17 +38,34 @@ export function pageEnvelope<T>(
   return envelope;
 }
 
-export function csvIds(value: string | undefined): number[] | undefined {
-  if (value === undefined) return undefined;
-  return value.split(",").map((part) => Number.parseInt(part.trim(), 10));
+/** At most this many values in one list parameter (ids, tags): more is a 422 that says so. */
+export const MAX_LIST_VALUES = 1000;
+
+function listValues(name: string, value: string): string[] {
+  const parts = value.split(",");
+  if (parts.length > MAX_LIST_VALUES) {
+    throw invalidField(
+      name,
+      `The ${name} parameter lists ${parts.length} values; at most ${MAX_LIST_VALUES} are allowed. Split the request.`,
+    );
+  }
+  return parts.map((part) => part.trim());
 }
 
-export function csvNames(value: string | undefined): string[] | undefined {
+/** `name`'s comma-separated ids (the schema's `id-list` format has checked each one). */
+export function csvIds(value: string | undefined, name = "list"): number[] | undefined {
   if (value === undefined) return undefined;
-  return value
-    .split(",")
-    .map((part) => part.trim())
-    .filter(Boolean);
+  return [...new Set(listValues(name, value).map((part) => Number.parseInt(part, 10)))];
+}
+
+/** `name`'s comma-separated names, blanks dropped; a list of only blanks (`tags=,`) is a 422. */
+export function csvNames(value: string | undefined, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = [...new Set(listValues(name, value).filter(Boolean))];
+  if (names.length === 0) {
+    throw invalidField(name, `The ${name} parameter names nothing; give comma-separated names, e.g. ${name}=a,b.`);
+  }
+  return names;
 }
 
 export function queryBoolean(value: string | undefined): boolean | undefined {
@@ -56,14 +73,53 @@ export function queryBoolean(value: string | undefined): boolean | undefined {
   return value === "true" || value === "1";
 }
 
-/** A query datetime normalised to the stored form, so string comparison orders correctly. */
-export function queryDatetime(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : new Date(value).toISOString();
+/** RFC 3339 as the `date-time` format accepts it: `T`, `t` or a space; `Z`, `z`, `±hh`, `±hhmm` or `±hh:mm`. */
+const DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt\s](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
+/** The instants whose stored form (`toISOString`) is `YYYY-…`, so that text comparison orders them. */
+const EARLIEST = new Date("0000-01-01T00:00:00.000Z").getTime();
+const LATEST = new Date("9999-12-31T23:59:59.999Z").getTime();
+
+/**
+ * A date-time normalised to the stored form (UTC, milliseconds), or null when it
+ * is not one or falls outside years 0000–9999 in UTC. A leap second (`:60`,
+ * which JavaScript dates cannot hold) counts as `:59.999`, the last instant
+ * before the next minute; digits beyond milliseconds are dropped.
+ */
+export function normaliseDatetime(value: string): string | null {
+  const m = DATETIME.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  const leap = second === 60;
+  const millis = leap ? 999 : Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  const date = new Date(0);
+  date.setUTCFullYear(year!, month! - 1, day!);
+  date.setUTCHours(hour!, minute!, leap ? 59 : second!, millis);
+  // Out-of-range fields (month 13, 31 April, hour 24) roll over: then the date is not one.
+  const rolled = [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes()];
+  if (rolled.some((v, i) => v !== [month, day, hour, minute][i])) return null;
+  const offsetMinutes = m[8] ? (m[8] === "-" ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10] ?? 0)) : 0;
+  const time = date.getTime() - offsetMinutes * 60_000;
+  return time >= EARLIEST && time <= LATEST ? new Date(time).toISOString() : null;
+}
+
+/** A query date-time normalised to the stored form, so string comparison orders correctly; else a 422. */
+export function queryDatetime(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  const normalised = normaliseDatetime(value);
+  if (normalised === null) {
+    throw invalidField(
+      name,
+      `The ${name} parameter must be a date-time from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z in UTC, with a zone, e.g. 2024-05-01T00:00:00Z (it is ${JSON.stringify(value.slice(0, 60))}).`,
+    );
+  }
+  return normalised;
 }
 
 /** The requested expand names; unknown names are a 422 naming the allowed ones. */
 export function expandNames<T extends string>(value: string | undefined, allowed: readonly T[]): Set<T> {
-  const names = csvNames(value) ?? [];
+  // Lenient: an empty `expands=` (some clients send one) asks for nothing.
+  const names = value === undefined ? [] : listValues("expands", value).filter(Boolean);
   const unknown = names.filter((n) => !(allowed as readonly string[]).includes(n));
   if (unknown.length > 0) {
     throw invalidField(

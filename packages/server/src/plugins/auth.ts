@@ -43,14 +43,15 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
     await touchSession(app.ctx.storage.db, found.session.id, now.toISOString());
   }
   request.user = found.user;
-  request.access = new Access(app.ctx.storage.db, found.user);
+  request.access = new Access(app.ctx.storage, found.user);
   request.webSession = found.session;
 }
 
 async function authenticateBearer(app: FastifyInstance, request: FastifyRequest): Promise<void> {
   const token = bearerToken(request.headers.authorization);
-  const { db } = app.ctx.storage;
-  const user = await findUserByTokenHash(db, hashToken(token));
+  const { db, authCache } = app.ctx.storage;
+  const tokenHash = hashToken(token);
+  const user = await authCache.token(tokenHash, () => findUserByTokenHash(db, tokenHash));
   if (!user) {
     // Guessing tokens must not get a fresh budget per guess: charge the client address too.
     const decision = await app.ctx.rateLimiter.consume(`ip:${request.ip}`);
@@ -66,10 +67,12 @@ async function authenticateBearer(app: FastifyInstance, request: FastifyRequest)
   }
   const now = new Date();
   if (!user.token_last_used_at || now.getTime() - Date.parse(user.token_last_used_at) > TOUCH_INTERVAL_MS) {
-    await touchToken(db, user.token_id, now.toISOString());
+    // The remembered user is shared by the requests of the next moment: stamp it once for all of them.
+    user.token_last_used_at = now.toISOString();
+    await touchToken(db, user.token_id, user.token_last_used_at);
   }
   request.user = user;
-  request.access = new Access(db, user);
+  request.access = new Access(app.ctx.storage, user);
 }
 
 export function bearerToken(header: string | undefined): string {

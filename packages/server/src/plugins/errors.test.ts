@@ -1,6 +1,6 @@
 import type { FastifyError } from "fastify";
 import { describe, expect, it } from "vitest";
-import { validationErrors } from "./errors.js";
+import { isApiUrl, literalBadEscapes, validationErrors } from "./errors.js";
 
 function ajvError(validation: unknown[], validationContext = "body"): FastifyError {
   return Object.assign(new Error("invalid"), { validation, validationContext }) as unknown as FastifyError;
@@ -42,5 +42,21 @@ describe("validationErrors: Ajv errors to Testmo's errors map", () => {
     );
     expect(errors.tests![0]).toContain("split the request");
     expect(errors.name![0]).toContain("750 characters");
+  });
+});
+
+describe("literalBadEscapes: API paths the router could not decode", () => {
+  it("escapes every % of a path that is not valid percent-encoded UTF-8, leaving the query alone", () => {
+    expect(literalBadEscapes("/api/v1/projects/%FF%FE?name=%FF")).toBe("/api/v1/projects/%25FF%25FE?name=%FF");
+    expect(literalBadEscapes("/api/v1/projects/%E0%A4%A/runs")).toBe("/api/v1/projects/%25E0%25A4%25A/runs");
+  });
+
+  it("leaves valid escapes and paths outside /api/v1 untouched", () => {
+    expect(literalBadEscapes("/api/v1/x/auth/links/a%20b%C3%A9?q=%FF")).toBe("/api/v1/x/auth/links/a%20b%C3%A9?q=%FF");
+    expect(literalBadEscapes("/projects/%FF")).toBe("/projects/%FF");
+    expect(literalBadEscapes("/api/v10/%FF")).toBe("/api/v10/%FF");
+    expect(isApiUrl("/api/v1")).toBe(true);
+    expect(isApiUrl("/api/v1?x=1")).toBe(true);
+    expect(isApiUrl("/api/v1x")).toBe(false);
   });
 });

@@ -11,6 +11,8 @@ const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export interface MutationResult {
   status: number;
   body?: unknown;
+  /** the stored response of an earlier request with the same Idempotency-Key */
+  replayed?: boolean;
 }
 
 /**
@@ -67,12 +69,15 @@ export async function mutate(
     const stored = await findStored(db, request.user.id, key);
     if (!stored) throw error;
     assertSameRequest(request, stored.request_hash, key);
-    return { status: stored.status_code, body: stored.response_body ? JSON.parse(stored.response_body) : undefined };
+    // A concurrent duplicate: it answers like any later replay, header included.
+    const body = stored.response_body ? JSON.parse(stored.response_body) : undefined;
+    return { status: stored.status_code, body, replayed: true };
   }
 }
 
 export async function sendResult(reply: FastifyReply, result: MutationResult) {
   reply.code(result.status);
+  if (result.replayed) reply.header("idempotent-replayed", "true");
   return result.body === undefined ? reply.send() : reply.send(result.body);
 }
 

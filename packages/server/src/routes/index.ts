@@ -23,6 +23,7 @@ import { xFailureGroupRoutes } from "./x-failure-groups/routes.js";
 import { xInsightCaseRoutes } from "./x-insight-cases/routes.js";
 import { xInviteRoutes } from "./x-invites/routes.js";
 import { xMeTokenRoutes } from "./x-me-tokens/routes.js";
+import { xProjectPermissionRoutes } from "./x-project-permissions/routes.js";
 import { xRetentionRoutes } from "./x-retention/routes.js";
 import { xRunInsightRoutes } from "./x-run-insights/routes.js";
 import { xRunTestRoutes } from "./x-run-tests/routes.js";
@@ -58,4 +59,5 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await xInsightCaseRoutes(app);
   await xInviteRoutes(app);
   await xMeTokenRoutes(app);
+  await xProjectPermissionRoutes(app);
 }

@@ -194,6 +194,11 @@ const ENDPOINTS: Endpoint[] = [
   // Projects (the list only hides what a user may not see)
   { route: "GET /projects", prepare: () => ({ path: "/projects" }), expected: anyone() },
   { route: "GET /projects/{project_id}", prepare: (f) => ({ path: `/projects/${f.projectId}` }), expected: read() },
+  {
+    route: "GET /x/projects/{project_id}/permissions",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/permissions` }),
+    expected: read(),
+  },
   // Automation sources and runs
   {
     route: "GET /projects/{project_id}/automation/sources",

@@ -1,8 +1,8 @@
-import type { Kysely } from "kysely";
 import { ForbiddenError, NotFoundError } from "../errors.js";
+import type { Storage } from "../storage/db.js";
 import { accessOverrides, findProject } from "../storage/repositories/projects.js";
 import { type AuthUser, groupIdsOfUser } from "../storage/repositories/users.js";
-import type { Database, ProjectTable } from "../storage/schema.js";
+import type { ProjectTable } from "../storage/schema.js";
 import { effectivePermissions, has, isAdmin, Permission, type PermissionName } from "./permissions.js";
 
 type ProjectRow = { [K in keyof ProjectTable]: ProjectTable[K] extends { __select__: infer S } ? S : ProjectTable[K] };
@@ -12,10 +12,15 @@ export class Access {
   private groupIds: number[] | null = null;
   private readonly permissionsByProject = new Map<number, number>();
 
+  private readonly db: Storage["db"];
+
+  /** Reads of access overrides and group memberships go through storage.authCache (services/auth-cache.ts). */
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly storage: Pick<Storage, "db" | "authCache">,
     readonly user: AuthUser,
-  ) {}
+  ) {
+    this.db = storage.db;
+  }
 
   get isAdmin(): boolean {
     return isAdmin(this.user.role_permissions);
@@ -29,7 +34,7 @@ export class Access {
   async permissionsIn(projectIds: readonly number[]): Promise<Map<number, number>> {
     const missing = projectIds.filter((id) => !this.permissionsByProject.has(id));
     if (missing.length > 0) {
-      const overrides = await accessOverrides(this.db, missing);
+      const overrides = await this.storage.authCache.projectOverrides(missing, (ids) => accessOverrides(this.db, ids));
       const groups = await this.userGroupIds();
       for (const id of missing) {
         const perms = effectivePermissions(this.user.role_permissions, groups, this.user.id, overrides.get(id) ?? []);
@@ -71,7 +76,9 @@ export class Access {
   }
 
   private async userGroupIds(): Promise<number[]> {
-    this.groupIds ??= await groupIdsOfUser(this.db, this.user.id);
+    this.groupIds ??= await this.storage.authCache.userGroupIds(this.user.id, () =>
+      groupIdsOfUser(this.db, this.user.id),
+    );
     return this.groupIds;
   }
 }

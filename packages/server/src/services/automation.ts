@@ -12,6 +12,7 @@ import type { Transaction } from "kysely";
 import type { AppContext } from "../context.js";
 import { type FieldErrors, InvalidDataError, invalidField, NotFoundError } from "../errors.js";
 import type { MutationResult } from "../plugins/idempotency.js";
+import { resultsIngested } from "../plugins/metrics.js";
 import {
   addCounts,
   countColumns,
@@ -294,6 +295,7 @@ export async function appendToThread(
       settings: await loadInsightSettings(trx, thread.project_id),
     };
     await insertTests(ctx.storage, trx, target, tests);
+    resultsIngested.inc(tests.length);
   }
   await insertResources(trx, thread.run_id, thread.id, body);
   return { status: 204 };

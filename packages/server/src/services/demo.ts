@@ -1,10 +1,11 @@
-import fs from "node:fs/promises";
 import { INTEGRATION_TYPES } from "@assay/api";
 import type { Kysely } from "kysely";
+import type { Config } from "../config.js";
 import type { AppContext } from "../context.js";
 import type { FieldErrors } from "../errors.js";
 import type { MutationResult } from "../plugins/idempotency.js";
 import type { Storage } from "../storage/db.js";
+import { type FileStore, openFileStore } from "../storage/files/index.js";
 import { findOrCreateConfig } from "../storage/repositories/automation.js";
 import type { Database } from "../storage/schema.js";
 import { AdminError, createProject, createUser, setProjectAccess } from "./admin.js";
@@ -23,8 +24,6 @@ import {
 } from "./manual-testing.js";
 import { ROLE_IDS } from "./permissions.js";
 import {
-  attachmentFile,
-  attachmentsDir,
   createCases,
   createFolders,
   createIssueIntegration,
@@ -133,7 +132,8 @@ const ATTACHMENTS = [
   },
 ];
 
-export async function runDemo(storage: Storage, options: { dataDir: string }): Promise<DemoSummary> {
+/** `options`: where the demo's attachment files go (ASSAY_DATA_DIR or ASSAY_S3_*). */
+export async function runDemo(storage: Storage, options: Pick<Config, "dataDir" | "s3">): Promise<DemoSummary> {
   const { db } = storage;
   const existing = await db.selectFrom("projects").select("id").where("name", "=", "Demo").executeTakeFirst();
   if (existing) {
@@ -240,7 +240,12 @@ export async function runDemo(storage: Storage, options: { dataDir: string }): P
       });
     }
   }
-  await attachDemoFiles(db, options.dataDir, alice, { id: cases[0]!.id, project_id: projectId });
+  const files = await openFileStore(options);
+  try {
+    await attachDemoFiles(db, files, alice, { id: cases[0]!.id, project_id: projectId });
+  } finally {
+    files.close();
+  }
 
   // ------------------------------------------------------------ milestones, configurations
   const types = new Map(
@@ -480,15 +485,14 @@ export async function runDemo(storage: Storage, options: { dataDir: string }): P
 
 async function attachDemoFiles(
   db: Kysely<Database>,
-  dataDir: string,
+  store: FileStore,
   userId: number,
   kase: { id: number; project_id: number },
 ) {
-  await fs.mkdir(attachmentsDir(dataDir), { recursive: true });
   const files = [];
   for (const file of ATTACHMENTS) {
     const storageKey = newStorageKey();
-    await fs.writeFile(attachmentFile(dataDir, storageKey), file.content);
+    await store.put(storageKey, { bytes: Buffer.from(file.content) }, file.mimeType);
     files.push({ name: file.name, mimeType: file.mimeType, size: Buffer.byteLength(file.content), storageKey });
   }
   await insertAttachments(db, userId, kase, files);

@@ -1,6 +1,4 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import type {
   CreateRepositoryCaseCasesInner,
   CreateRepositoryFoldersFoldersInner,
@@ -973,21 +971,8 @@ export async function caseRelations(db: Db, caseIds: readonly number[]): Promise
 
 // ---------------------------------------------------------------- attachments
 
-export function attachmentsDir(dataDir: string): string {
-  return path.join(dataDir, "attachments");
-}
-
-export function attachmentFile(dataDir: string, storageKey: string): string {
-  return path.join(attachmentsDir(dataDir), storageKey);
-}
-
 export function newStorageKey(): string {
   return crypto.randomUUID();
-}
-
-/** Removes attachment files; a file already gone is not an error. */
-export async function removeAttachmentFiles(dataDir: string, keys: readonly string[]): Promise<void> {
-  await Promise.all(keys.map((key) => fs.promises.rm(attachmentFile(dataDir, key), { force: true })));
 }
 
 export interface StoredFile {

@@ -13,6 +13,7 @@ import { bootstrap } from "../services/admin.js";
 import { StatusCatalog } from "../services/statuses.js";
 import { BACKENDS, type Backend, createPostgresDatabase } from "../test-support/backends.js";
 import { openPostgres, openSqlite, type Storage } from "./db.js";
+import { createFileStore } from "./files/index.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
 
@@ -109,6 +110,7 @@ async function openHarness(backend: Backend): Promise<Harness> {
   const app = await buildApp({
     config,
     storage,
+    files: await createFileStore(config),
     redis: null,
     statuses: await StatusCatalog.load(storage.db),
     rateLimiter: new RateLimiter(

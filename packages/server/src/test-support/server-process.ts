@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Backend, createPostgresDatabase, TEST_REDIS_URL } from "./backends.js";
+import { runMain } from "./spawn.js";
 
 const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 
@@ -113,19 +114,7 @@ export function runServerCommand(server: TestServer, args: string[]): Promise<st
 
 /** Runs the built `assay-server <args>` with exactly these ASSAY_* variables; resolves to its stdout. */
 export async function runAssayServer(env: Record<string, string>, args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on("data", (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const { code, stdout, stderr } = await runMain(args, env);
   if (code !== 0) throw new Error(`assay-server ${args.join(" ")} exited ${code}: ${stderr}`);
   return stdout;
 }

@@ -1,56 +1,54 @@
 import fs from "node:fs";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { ATTACHMENT_EXPANDS, type DeleteRepositoryCaseAttachments, LIMITS, MAX_FILES_PER_UPLOAD } from "@assay/api";
+import { ATTACHMENT_EXPANDS, type DeleteRepositoryCaseAttachments, MAX_FILES_PER_UPLOAD } from "@assay/api";
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
-import { ApiError, InvalidDataError, invalidField, NotFoundError } from "../../errors.js";
+import { ApiError, NotFoundError } from "../../errors.js";
 import { csvIds, expandNames, pageEnvelope, pageRequest } from "../../lib/query.js";
 import { mutate, sendResult } from "../../plugins/idempotency.js";
 import { namedExpand } from "../../services/expands.js";
 import {
-  attachmentFile,
-  attachmentsDir,
   deleteAttachments,
   insertAttachments,
   listAttachments,
   newStorageKey,
-  removeAttachmentFiles,
   requireCaseIn,
   type StoredFile,
 } from "../../services/repository.js";
+import { FileStoreUnavailableError, removeFilesOfDeletedRows } from "../../storage/files/index.js";
 import type { Database } from "../../storage/schema.js";
 import { presentAttachment } from "./presenter.js";
+import { parserLimits, type ReceivedFile, receiveFiles } from "./receive.js";
 import { type AttachmentListQuery, schemas } from "./schema.js";
 
 type CaseId = { case_id: number };
 
-/** `type/subtype` as RFC 6838 allows it; anything else is refused. */
-const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
-
 /**
  * Case attachments. Decisions (spec Open points 1, 24): uploads 201, delete
  * 204; `files[]` and `files` are both accepted for the multi-upload, files
- * beyond 20 are read and dropped; each file may be as large as the server's
- * body limit (ASSAY_MAX_BODY_MB), larger is a 413 storing nothing; the
- * declared content type must be a valid `type/subtype` (missing →
- * application/octet-stream). Files live under `<ASSAY_DATA_DIR>/attachments/`
- * and are served by `GET /api/v1/attachments/{id}/download` (an Assay
- * extension) to users who may view the case's project, always as a download.
- * Multipart requests are identified for Idempotency-Key replays by method and
- * URL only.
+ * beyond 20 are read and dropped; the whole request may be as large as the
+ * server's body limit (ASSAY_MAX_BODY_MB) and carry at most
+ * ASSAY_MAX_UPLOAD_FILES files, more is a 413 storing nothing; the declared
+ * content type must be a valid `type/subtype` (missing →
+ * application/octet-stream). Files are received into
+ * `<ASSAY_DATA_DIR>/incoming/`, then kept in the file store (ctx.files: the
+ * data directory or an S3 bucket), and are served by
+ * `GET /api/v1/attachments/{id}/download` (an Assay extension) to users who
+ * may view the case's project, always as a download. A store or database
+ * failure is a 503 with Retry-After that leaves nothing behind. Multipart
+ * requests are identified for Idempotency-Key replays by method and URL only.
  */
 export async function attachmentRoutes(app: FastifyInstance) {
   const { ctx } = app;
   const { db } = ctx.storage;
-  const { dataDir, maxBodyBytes } = ctx.config;
+  const { dataDir, maxBodyBytes, maxUploadFiles } = ctx.config;
+  const store = ctx.files;
+  const incomingDir = path.join(dataDir, "incoming");
+  await removeStaleSpoolDirs(incomingDir);
 
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: { fileSize: maxBodyBytes, files: 1000, fields: 100, parts: 1100 },
-      throwFileSizeLimit: false,
-    });
+    await scope.register(multipart, { limits: parserLimits(maxBodyBytes, maxUploadFiles), throwFileSizeLimit: false });
 
     async function usersExpand(userIds: (number | null)[], trx: Kysely<Database> = db) {
       return { users: await namedExpand(trx, "users", userIds) };
@@ -66,7 +64,7 @@ export async function attachmentRoutes(app: FastifyInstance) {
         const page = pageRequest(q);
         const { total, rows } = await listAttachments(
           db,
-          { caseId: kase.id, createdBy: csvIds(q.created_by) },
+          { caseId: kase.id, createdBy: csvIds(q.created_by, "created_by") },
           { offset: page.offset, limit: page.perPage, order: q.order ?? "desc" },
         );
         const expands = requested.has("users") ? await usersExpand(rows.map((r) => r.created_by)) : {};
@@ -76,113 +74,92 @@ export async function attachmentRoutes(app: FastifyInstance) {
 
     async function upload(request: FastifyRequest<{ Params: CaseId }>, reply: FastifyReply, fields: string[]) {
       const kase = await requireCaseIn(db, request.access, request.params.case_id, "repository");
-      const max = fields.includes("file") ? 1 : MAX_FILES_PER_UPLOAD;
-      const files = await receiveFiles(request, fields, max);
+      const keep = fields.includes("file") ? 1 : MAX_FILES_PER_UPLOAD;
+      const spoolDir = await makeSpoolDir();
       try {
-        const result = await mutate(app, request, async (trx) => {
+        const received = await receiveFiles(
+          request,
+          { fields, keep, maxFiles: maxUploadFiles, maxBytes: maxBodyBytes },
+          spoolDir,
+        );
+        const files = await storeFiles(received);
+        return await insertRows(request, reply, kase, files);
+      } finally {
+        await fs.promises.rm(spoolDir, { recursive: true, force: true });
+      }
+    }
+
+    async function makeSpoolDir(): Promise<string> {
+      try {
+        await fs.promises.mkdir(incomingDir, { recursive: true });
+        return await fs.promises.mkdtemp(path.join(incomingDir, "upload-"));
+      } catch (error) {
+        throw new FileStoreUnavailableError(
+          `The upload could not be received: the server cannot write to its data directory (${(error as NodeJS.ErrnoException).code}). Nothing was stored; retry later.`,
+        );
+      }
+    }
+
+    /** All files into the store, or none: a failure removes those already stored. */
+    async function storeFiles(received: ReceivedFile[]): Promise<StoredFile[]> {
+      const files: StoredFile[] = [];
+      try {
+        for (const file of received) {
+          const storageKey = newStorageKey();
+          await store.put(storageKey, { path: file.spooled }, file.mimeType);
+          files.push({ name: file.name, mimeType: file.mimeType, size: file.size, storageKey });
+        }
+        return files;
+      } catch (error) {
+        await forget(files);
+        throw error;
+      }
+    }
+
+    async function insertRows(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      kase: { id: number; project_id: number },
+      files: StoredFile[],
+    ) {
+      let result: Awaited<ReturnType<typeof mutate>>;
+      try {
+        result = await mutate(app, request, async (trx) => {
           const rows = await insertAttachments(trx, request.user.id, kase, files);
           return {
             status: 201,
             body: { result: rows.map(presentAttachment), expands: await usersExpand([request.user.id], trx) },
           };
         });
-        // A replayed Idempotency-Key answers with the first upload's rows: drop this upload's files.
-        const kept = new Set(
-          (
-            await db
-              .selectFrom("case_attachments")
-              .select("storage_key")
-              .where(
-                "storage_key",
-                "in",
-                files.map((f) => f.storageKey),
-              )
-              .execute()
-          ).map((r) => r.storage_key),
-        );
-        await removeAttachmentFiles(
-          dataDir,
-          files.map((f) => f.storageKey).filter((k) => !kept.has(k)),
-        );
-        return sendResult(reply, result);
       } catch (error) {
-        await removeAttachmentFiles(
-          dataDir,
-          files.map((f) => f.storageKey),
+        await forget(files);
+        if (error instanceof ApiError) throw error;
+        request.log.error({ err: error }, "attachment rows could not be saved");
+        throw new FileStoreUnavailableError(
+          "The attachments could not be saved: the database failed (a server fault, not a problem with the files). Nothing was stored; retry later.",
         );
-        throw unreadableBodyAsInvalid(error, fields[0]!);
       }
+      // A replayed Idempotency-Key answers with the first upload's rows: drop this upload's files.
+      const keys = files.map((f) => f.storageKey);
+      // If this check fails, keeping the files (maybe orphans) beats losing a committed upload's.
+      const kept = await db
+        .selectFrom("case_attachments")
+        .select("storage_key")
+        .where("storage_key", "in", keys)
+        .execute()
+        .catch(() => files.map((f) => ({ storage_key: f.storageKey })));
+      const keptKeys = new Set(kept.map((r) => r.storage_key));
+      await forget(files.filter((f) => !keptKeys.has(f.storageKey)));
+      return sendResult(reply, result);
     }
 
-    /**
-     * A body the multipart parser cannot read (no boundary, cut short, malformed
-     * headers) is the client's mistake: 422. Disk errors (they carry a syscall)
-     * and our own ApiErrors pass through unchanged.
-     */
-    function unreadableBodyAsInvalid(error: unknown, field: string): unknown {
-      if (error instanceof ApiError || (error instanceof Error && "syscall" in error)) return error;
-      const reason = error instanceof Error ? error.message : String(error);
-      return new InvalidDataError(
-        `The multipart/form-data body could not be read (${reason}). Send a well-formed multipart body with the file in the field "${field}".`,
+    /** Removes stored files no row refers to; a failure is logged, as the request's own error matters more. */
+    async function forget(files: StoredFile[]): Promise<void> {
+      await removeFilesOfDeletedRows(
+        store,
+        app.log,
+        files.map((f) => f.storageKey),
       );
-    }
-
-    /** Streams the files of the request to disk; on any failure, none stays. */
-    async function receiveFiles(request: FastifyRequest, fields: string[], max: number): Promise<StoredFile[]> {
-      if (!request.isMultipart()) {
-        throw new InvalidDataError(
-          `Send the file${max > 1 ? "s" : ""} as multipart/form-data in the field "${fields[0]}".`,
-        );
-      }
-      await fs.promises.mkdir(attachmentsDir(dataDir), { recursive: true });
-      const files: StoredFile[] = [];
-      const unexpected = new Set<string>();
-      try {
-        for await (const part of request.parts()) {
-          if (part.type !== "file") continue;
-          if (!fields.includes(part.fieldname)) {
-            unexpected.add(part.fieldname);
-            part.file.resume();
-            continue;
-          }
-          if (files.length >= max) {
-            part.file.resume();
-            continue;
-          }
-          const mimeType = part.mimetype || "application/octet-stream";
-          if (!MIME_TYPE.test(mimeType)) {
-            part.file.resume();
-            throw invalidField(
-              fields[0]!,
-              `The content type "${mimeType.slice(0, 100)}" of "${part.filename}" is not a valid MIME type. Send type/subtype, e.g. image/png.`,
-            );
-          }
-          const storageKey = newStorageKey();
-          files.push({ name: fileName(part.filename), mimeType: mimeType.toLowerCase(), size: 0, storageKey });
-          await pipeline(part.file, fs.createWriteStream(attachmentFile(dataDir, storageKey)));
-          if (part.file.truncated) {
-            throw new ApiError(
-              413,
-              `The file "${part.filename}" is larger than ${maxBodyBytes / 1024 / 1024} MB, the largest attachment this server accepts. Upload a smaller file.`,
-            );
-          }
-          files[files.length - 1]!.size = (await fs.promises.stat(attachmentFile(dataDir, storageKey))).size;
-        }
-      } catch (error) {
-        await removeAttachmentFiles(
-          dataDir,
-          files.map((f) => f.storageKey),
-        );
-        throw unreadableBodyAsInvalid(error, fields[0]!);
-      }
-      if (files.length === 0) {
-        const also = unexpected.size > 0 ? ` (got files in ${[...unexpected].map((f) => `"${f}"`).join(", ")})` : "";
-        throw invalidField(
-          fields[0]!,
-          `No file was uploaded in the multipart field "${fields[0]}"${also}. Send ${max > 1 ? `1 to ${max} files` : "one file"} in "${fields[0]}".`,
-        );
-      }
-      return files;
     }
 
     scope.post<{ Params: CaseId }>("/cases/:case_id/attachments", { schema: schemas.create }, (request, reply) =>
@@ -205,7 +182,7 @@ export async function attachmentRoutes(app: FastifyInstance) {
           keys = await deleteAttachments(trx, kase.id, request.body.ids);
           return { status: 204 };
         });
-        await removeAttachmentFiles(dataDir, keys);
+        await removeFilesOfDeletedRows(store, request.log, keys);
         return sendResult(reply, result);
       },
     );
@@ -218,27 +195,34 @@ export async function attachmentRoutes(app: FastifyInstance) {
         const row = await db.selectFrom("case_attachments").selectAll().where("id", "=", id).executeTakeFirst();
         if (!row) throw new NotFoundError(`Attachment ${id} does not exist.`);
         await request.access.requireIn(row.project_id, "view", "view repository cases");
-        const file = attachmentFile(dataDir, row.storage_key);
-        const stat = await fs.promises.stat(file).catch(() => null);
-        if (!stat) {
+        const file = await store.open(row.storage_key);
+        if (!file) {
           throw new NotFoundError(
             `The file of attachment ${id} is missing from the server's storage. Upload it again.`,
           );
         }
         return reply
           .header("content-type", row.mime_type)
-          .header("content-length", String(stat.size))
+          .header("content-length", String(file.size))
           .header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(row.name)}`)
           .header("x-content-type-options", "nosniff")
           .header("content-security-policy", "sandbox; default-src 'none'")
-          .send(fs.createReadStream(file));
+          .send(file.stream);
       },
     );
   });
 }
 
-/** The client's file name without any directory part, bounded in length. */
-function fileName(raw: string | undefined): string {
-  const base = path.basename((raw ?? "").replaceAll("\\", "/")).trim();
-  return (base || "file").slice(0, LIMITS.string);
+/** A day is far longer than any upload: such spool directories were left by a process that stopped mid-upload. */
+const STALE_SPOOL_MS = 24 * 3600 * 1000;
+
+/** Best effort at start: other instances sharing the directory may be receiving uploads right now. */
+async function removeStaleSpoolDirs(incomingDir: string): Promise<void> {
+  const entries = await fs.promises.readdir(incomingDir).catch(() => [] as string[]);
+  const staleBefore = Date.now() - STALE_SPOOL_MS;
+  for (const entry of entries) {
+    const dir = path.join(incomingDir, entry);
+    const stat = await fs.promises.stat(dir).catch(() => null);
+    if (stat && stat.mtimeMs < staleBefore) await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
 }

@@ -28,6 +28,7 @@ const errors = {
   404: ErrorCollection,
   413: ErrorCollection,
   422: ErrorCollection,
+  503: ErrorCollection,
 };
 
 const binary = { type: "string", format: "binary" };
@@ -91,6 +92,7 @@ export const schemas = {
       401: ErrorCollection,
       403: ErrorCollection,
       404: ErrorCollection,
+      503: ErrorCollection,
     },
   },
 };

@@ -40,7 +40,7 @@ export async function automationCaseRoutes(app: FastifyInstance) {
       await request.access.requireProject(projectId, "view", "view automation cases");
       const q = request.query;
       const requested = expandNames(q.expands, AUTOMATION_CASE_EXPANDS);
-      const statuses = csvIds(q.status);
+      const statuses = csvIds(q.status, "status");
       if (statuses?.some((s) => s < 1 || s > 4)) {
         throw invalidField(
           "status",
@@ -51,7 +51,7 @@ export async function automationCaseRoutes(app: FastifyInstance) {
       const { total, rows } = await listAutomationCases(
         db,
         dialect,
-        { projectId, sourceIds: csvIds(q.source_id), statuses, name: q.name, folder: q.folder },
+        { projectId, sourceIds: csvIds(q.source_id, "source_id"), statuses, name: q.name, folder: q.folder },
         {
           offset: page.offset,
           limit: page.perPage,

@@ -71,7 +71,7 @@ export async function automationRunTestRoutes(app: FastifyInstance) {
 
 /** `status_id=2,3` (outcomes) → the result status ids with those outcomes; undefined when absent. */
 function statusIdsOfOutcomes(statuses: StatusCatalog, value: string | undefined): number[] | undefined {
-  const wanted = csvIds(value);
+  const wanted = csvIds(value, "status_id");
   if (wanted === undefined) return undefined;
   const unknown = wanted.filter((o) => !OUTCOMES.includes(o));
   if (unknown.length > 0) {

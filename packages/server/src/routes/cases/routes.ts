@@ -17,9 +17,9 @@ import {
   deleteCases,
   foldersOfProject,
   listCases,
-  removeAttachmentFiles,
   updateCases,
 } from "../../services/repository.js";
+import { removeFilesOfDeletedRows } from "../../storage/files/index.js";
 import type { Database } from "../../storage/schema.js";
 import { presentCase, presentCreatedCase } from "./presenter.js";
 import { type CaseListQuery, schemas } from "./schema.js";
@@ -57,13 +57,13 @@ export async function caseRoutes(app: FastifyInstance) {
         db,
         {
           projectId,
-          folderIds: csvIds(q.folder_id),
-          templateIds: csvIds(q.template_id),
-          stateIds: csvIds(q.state_id),
-          statusIds: csvIds(q.status_id),
-          createdAfter: queryDatetime(q.created_after),
-          createdBefore: queryDatetime(q.created_before),
-          createdBy: csvIds(q.created_by),
+          folderIds: csvIds(q.folder_id, "folder_id"),
+          templateIds: csvIds(q.template_id, "template_id"),
+          stateIds: csvIds(q.state_id, "state_id"),
+          statusIds: csvIds(q.status_id, "status_id"),
+          createdAfter: queryDatetime(q.created_after, "created_after"),
+          createdBefore: queryDatetime(q.created_before, "created_before"),
+          createdBy: csvIds(q.created_by, "created_by"),
           hasAutomation: queryBoolean(q.has_automation),
           hasAutomationStatus: queryBoolean(q.has_automation_status),
         },
@@ -167,7 +167,7 @@ export async function caseRoutes(app: FastifyInstance) {
         files = await deleteCases(trx, projectId, request.body.ids);
         return { status: 204 };
       });
-      await removeAttachmentFiles(ctx.config.dataDir, files);
+      await removeFilesOfDeletedRows(ctx.files, request.log, files);
       return sendResult(reply, result);
     },
   );

@@ -12,9 +12,9 @@ import {
   deleteFolders,
   foldersOfProject,
   listFolders,
-  removeAttachmentFiles,
   updateFolders,
 } from "../../services/repository.js";
+import { removeFilesOfDeletedRows } from "../../storage/files/index.js";
 import { presentFolder } from "./presenter.js";
 import { type FolderListQuery, schemas } from "./schema.js";
 
@@ -97,7 +97,7 @@ export async function folderRoutes(app: FastifyInstance) {
         files = await deleteFolders(trx, projectId, request.body.ids);
         return { status: 204 };
       });
-      await removeAttachmentFiles(ctx.config.dataDir, files);
+      await removeFilesOfDeletedRows(ctx.files, request.log, files);
       return sendResult(reply, result);
     },
   );

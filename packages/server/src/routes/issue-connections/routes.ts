@@ -20,13 +20,13 @@ export async function issueConnectionRoutes(app: FastifyInstance) {
     const { total, rows } = await listConnections(
       db,
       {
-        integrationIds: csvIds(q.integration_id),
+        integrationIds: csvIds(q.integration_id, "integration_id"),
         integrationName: q.integration_name,
-        connectionIds: csvIds(q.connection_id),
+        connectionIds: csvIds(q.connection_id, "connection_id"),
         connectionName: q.connection_name,
-        connectionProjectIds: csvIds(q.connection_project_id),
+        connectionProjectIds: csvIds(q.connection_project_id, "connection_project_id"),
         connectionProjectName: q.connection_project_name,
-        integrationTypes: csvIds(q.integration_type),
+        integrationTypes: csvIds(q.integration_type, "integration_type"),
         isActive: queryBoolean(q.is_active),
       },
       {

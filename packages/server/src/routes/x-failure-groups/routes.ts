@@ -28,7 +28,7 @@ export async function xFailureGroupRoutes(app: FastifyInstance) {
       const page = pageRequest(q);
       const { total, rows } = await projectFailureGroups(
         db,
-        { projectId, since: queryDatetime(q.since) },
+        { projectId, since: queryDatetime(q.since, "since") },
         {
           offset: page.offset,
           limit: page.perPage,

@@ -1,7 +1,7 @@
 import type { InsightSettings, SetQuarantine, UpdateInsightSettings } from "@assay/api";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { InvalidDataError, invalidField, NotFoundError } from "../../errors.js";
-import { csvIds, pageEnvelope, pageRequest, queryBoolean } from "../../lib/query.js";
+import { csvIds, normaliseDatetime, pageEnvelope, pageRequest, queryBoolean } from "../../lib/query.js";
 import { mutate, sendResult } from "../../plugins/idempotency.js";
 import { loadInsightSettings } from "../../services/insights/settings.js";
 import type { PermissionName } from "../../services/permissions.js";
@@ -64,7 +64,7 @@ export async function xInsightCaseRoutes(app: FastifyInstance) {
           dialect,
           {
             projectId,
-            sourceIds: csvIds(q.source_id),
+            sourceIds: csvIds(q.source_id, "source_id"),
             statuses: outcomes("status", q.status),
             flaky: queryBoolean(q.flaky),
             quarantined: queryBoolean(q.quarantined),
@@ -145,7 +145,7 @@ export async function xInsightCaseRoutes(app: FastifyInstance) {
       if (reason === "")
         throw invalidField("reason", "The reason field must not be empty: say why the test is quarantined.");
       const now = new Date().toISOString();
-      const expiresAt = request.body.expires_at ? new Date(request.body.expires_at).toISOString() : null;
+      const expiresAt = request.body.expires_at ? bodyDatetime("expires_at", request.body.expires_at) : null;
       if (expiresAt !== null && expiresAt <= now) {
         throw invalidField(
           "expires_at",
@@ -228,7 +228,7 @@ export async function xInsightCaseRoutes(app: FastifyInstance) {
 
 /** A csv of outcomes 1 (neutral), 2 (success), 3 (failure); anything else is a 422 naming the field. */
 function outcomes(field: string, value: string | undefined): number[] | undefined {
-  const ids = csvIds(value);
+  const ids = csvIds(value, field);
   if (ids?.some((id) => id < 1 || id > 3)) {
     throw invalidField(
       field,
@@ -236,4 +236,16 @@ function outcomes(field: string, value: string | undefined): number[] | undefine
     );
   }
   return ids;
+}
+
+/** A body date-time in the stored form; outside years 0000–9999 (UTC) it is a 422 naming the field. */
+function bodyDatetime(field: string, value: string): string {
+  const normalised = normaliseDatetime(value);
+  if (normalised === null) {
+    throw invalidField(
+      field,
+      `The ${field} field must be a date-time from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z in UTC, e.g. 2030-01-01T00:00:00Z.`,
+    );
+  }
+  return normalised;
 }

@@ -25,7 +25,7 @@ export async function xTrendRoutes(app: FastifyInstance) {
       const { runs, threads } = await trendRows(ctx.storage.db, {
         projectId,
         since: windowStart(days ?? TRENDS_DAYS_DEFAULT),
-        sourceIds: csvIds(source_id),
+        sourceIds: csvIds(source_id, "source_id"),
       });
       return { result: presentTrends(ctx.statuses, runs, threads) };
     },

@@ -123,9 +123,9 @@ async function deleteChunk(env: ChunkEnvironment, trx: Trx, run: RunToDelete) {
   // The last chunk also settles the run's (group, run) rows that no deleted failure names.
   const leftoverGroups = finished ? (await groupsOfRun(trx, run.id)).filter((id) => !groups.has(id)) : [];
 
-  // Lock order as in ingest: failure groups, then cases (PostgreSQL; SQLite has one writer anyway).
-  const groupRows = await readGroups(trx, dialect, [...groups.keys(), ...leftoverGroups]);
+  // Lock order as in ingest: cases (by key), then failure groups (PostgreSQL; SQLite has one writer anyway).
   const caseRows = await readCases(trx, dialect, [...deletedByCase.keys()]);
+  const groupRows = await readGroups(trx, dialect, [...groups.keys(), ...leftoverGroups]);
   if (rows.length > 0)
     await deleteTests(
       trx,

@@ -1,5 +1,5 @@
 import type { InsightSettings } from "@assay/api";
-import { sql, type Transaction } from "kysely";
+import { CompiledQuery, type Transaction } from "kysely";
 import {
   AGGREGATE_COLUMNS,
   type CaseAggregates,
@@ -20,8 +20,8 @@ import type { Database } from "../schema.js";
 export const STORED_COLUMNS = [...AGGREGATE_COLUMNS, ...DERIVED_COLUMNS] as const;
 export type StoredColumn = (typeof STORED_COLUMNS)[number];
 
-/** SQL types, for PostgreSQL's VALUES lists (their parameters arrive untyped). */
-const COLUMN_TYPES: Record<StoredColumn, "integer" | "bigint" | "text"> = {
+/** SQL types, for PostgreSQL's array parameters (they arrive untyped). */
+export const COLUMN_TYPES: Record<StoredColumn, "integer" | "bigint" | "text"> = {
   status: "integer",
   result_count: "integer",
   success_count: "integer",
@@ -81,7 +81,6 @@ export function storedValues(state: CaseAggregates, settings: InsightSettings): 
 
 export type StoredAggregateRow = StoredAggregates & { id: number };
 
-const ROWS_PER_STATEMENT = 1000;
 const sqliteUpdates = new WeakMap<NonNullable<Storage["sqlite"]>, { run(...values: unknown[]): unknown }>();
 
 /** SQLite: a prepared UPDATE per case on the raw connection, inside the caller's transaction. */
@@ -99,6 +98,17 @@ export function writeCaseAggregatesSqlite(
   for (const { id, state } of cases) update.run(...storedValues(state, settings), id);
 }
 
+/**
+ * PostgreSQL: one statement whatever the number of cases, one array parameter per column (unnest), so there is
+ * no statement of tens of thousands of parameters to build, bind and parse, and no parameter limit to chunk around.
+ */
+const AGGREGATES_UPDATE = (() => {
+  const assignments = STORED_COLUMNS.map((c) => `"${c}" = v."${c}"`).join(", ");
+  const arrays = STORED_COLUMNS.map((c, i) => `$${i + 2}::${COLUMN_TYPES[c]}[]`).join(", ");
+  const names = STORED_COLUMNS.map((c) => `"${c}"`).join(", ");
+  return `UPDATE automation_cases AS c SET ${assignments} FROM unnest($1::integer[], ${arrays}) AS v(id, ${names}) WHERE c.id = v.id`;
+})();
+
 /** Writes the cases' aggregates in the caller's transaction. */
 export async function writeCaseAggregates(
   storage: Storage,
@@ -111,19 +121,12 @@ export async function writeCaseAggregates(
     writeCaseAggregatesSqlite(storage.sqlite, cases, settings);
     return;
   }
-  const assignments = sql.join(
-    STORED_COLUMNS.map((c) => sql`${sql.ref(c)} = v.${sql.ref(c)}::${sql.raw(COLUMN_TYPES[c])}`),
-    sql`, `,
-  );
-  const columnList = sql.join(["id", ...STORED_COLUMNS].map((c) => sql.ref(c)));
-  for (let start = 0; start < cases.length; start += ROWS_PER_STATEMENT) {
-    const values = sql.join(
-      cases
-        .slice(start, start + ROWS_PER_STATEMENT)
-        .map(({ id, state }) => sql`(${sql.join([id, ...storedValues(state, settings)])})`),
-    );
-    await sql`UPDATE automation_cases AS c SET ${assignments} FROM (VALUES ${values}) AS v(${columnList}) WHERE c.id = v.id::integer`.execute(
-      trx,
-    );
-  }
+  const columns: unknown[][] = Array.from({ length: STORED_COLUMNS.length + 1 }, () => new Array(cases.length));
+  cases.forEach(({ id, state }, row) => {
+    columns[0]![row] = id;
+    storedValues(state, settings).forEach((value, i) => {
+      columns[i + 1]![row] = value;
+    });
+  });
+  await trx.executeQuery(CompiledQuery.raw(AGGREGATES_UPDATE, columns));
 }

@@ -19,10 +19,13 @@ const NONE: FailureGroupRecorder = { groupOf: () => null, addMember: () => {}, r
 const ROWS_PER_STATEMENT = 1000;
 
 /**
- * Upserts the failure groups of one append (one row per distinct signature,
- * in signature order so concurrent appends lock them in the same order). The
- * group row stays locked until commit, which serialises the membership
- * counting below per group on PostgreSQL; SQLite has one writer anyway.
+ * Finds or creates the failure groups of one append (one row per distinct signature, in signature order) at
+ * its start, without locking an existing group: its counts are written by `recordMembers`, at the end of the
+ * transaction, which is when the group row gets locked (in signature order again, after the append's cases)
+ * until the commit that follows. That lock serialises the membership counting per group on PostgreSQL, but only for the last
+ * moment of each append: parallel appends that share a failure (the usual case: one broken dependency fails
+ * every shard) no longer wait for each other's whole transaction. A group seen for the first time is a new
+ * row, which a concurrent append of the same signature waits for once. SQLite has one writer anyway.
  */
 export async function recordFailureGroups(
   storage: Storage,
@@ -40,9 +43,12 @@ export async function recordFailureGroups(
   }
   if (occurrences.size === 0) return NONE;
   const ids = new Map<string, number>();
+  const counts = new Map<number, number>();
   for (const hash of [...occurrences.keys()].sort()) {
     const { incoming, count } = occurrences.get(hash)!;
-    ids.set(hash, await upsertGroup(trx, target, incoming, count));
+    const id = await findOrCreateGroup(trx, target, incoming);
+    ids.set(hash, id);
+    counts.set(id, count);
   }
   const members = new Map<number, Map<number, number>>();
   return {
@@ -52,13 +58,19 @@ export async function recordFailureGroups(
       members.set(groupId, byCase);
       byCase.set(caseId, (byCase.get(caseId) ?? 0) + 1);
     },
-    recordMembers: () => recordMembers(storage, trx, target, members),
+    recordMembers: () => recordMembers(storage, trx, target, counts, members),
   };
 }
 
-async function upsertGroup(trx: Trx, target: TestTarget, incoming: IncomingTest, count: number): Promise<number> {
+/**
+ * The group's id; a new group starts with no occurrences (`countOccurrences` adds them). A plain read first:
+ * an INSERT that meets the existing row would wait for any append that is counting into it right now.
+ */
+async function findOrCreateGroup(trx: Trx, target: TestTarget, incoming: IncomingTest): Promise<number> {
   const { signature } = incoming.failure!;
-  const row = await trx
+  const existing = await findGroupId(trx, target.projectId, signature.hash);
+  if (existing !== undefined) return existing;
+  const created = await trx
     .insertInto("failure_groups")
     .values({
       project_id: target.projectId,
@@ -67,7 +79,7 @@ async function upsertGroup(trx: Trx, target: TestTarget, incoming: IncomingTest,
       message: signature.message,
       sample: signature.sample,
       frames: JSON.stringify(signature.frames),
-      occurrence_count: count,
+      occurrence_count: 0,
       test_count: 0,
       run_count: 0,
       first_seen_at: target.now,
@@ -75,29 +87,54 @@ async function upsertGroup(trx: Trx, target: TestTarget, incoming: IncomingTest,
       first_run_id: target.runId,
       last_run_id: target.runId,
     })
-    .onConflict((oc) =>
-      oc.columns(["project_id", "signature"]).doUpdateSet({
-        occurrence_count: sql`failure_groups.occurrence_count + excluded.occurrence_count`,
-        // Two appends that meet a new signature at once each took their time before this lock:
-        // whichever is earlier is the first sighting, and the later the last, in either commit order.
-        first_seen_at: sql`CASE WHEN excluded.first_seen_at < failure_groups.first_seen_at THEN excluded.first_seen_at ELSE failure_groups.first_seen_at END`,
-        first_run_id: sql`CASE WHEN excluded.first_seen_at < failure_groups.first_seen_at THEN excluded.first_run_id ELSE failure_groups.first_run_id END`,
-        last_seen_at: sql`CASE WHEN excluded.last_seen_at >= failure_groups.last_seen_at THEN excluded.last_seen_at ELSE failure_groups.last_seen_at END`,
-        last_run_id: sql`CASE WHEN excluded.last_seen_at >= failure_groups.last_seen_at THEN excluded.last_run_id ELSE failure_groups.last_run_id END`,
-      }),
-    )
+    .onConflict((oc) => oc.columns(["project_id", "signature"]).doNothing())
     .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .executeTakeFirst();
+  // No row: a concurrent append created it (and committed) since the read above.
+  return created?.id ?? (await findGroupId(trx, target.projectId, signature.hash))!;
+}
+
+async function findGroupId(trx: Trx, projectId: number, signature: string): Promise<number | undefined> {
+  const row = await trx
+    .selectFrom("failure_groups")
+    .select("id")
+    .where("project_id", "=", projectId)
+    .where("signature", "=", signature)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * Adds one append's occurrences and locks the group row until commit. Two appends that meet a signature at
+ * once each took their time at their start: whichever is earlier is the first sighting, and the later the
+ * last, in either commit order.
+ */
+async function countOccurrences(trx: Trx, target: TestTarget, groupId: number, count: number): Promise<void> {
+  const now = target.now;
+  await trx
+    .updateTable("failure_groups")
+    .set({
+      occurrence_count: sql`occurrence_count + ${count}`,
+      first_seen_at: sql`CASE WHEN ${now} < first_seen_at THEN ${now} ELSE first_seen_at END`,
+      first_run_id: sql`CASE WHEN ${now} < first_seen_at THEN ${target.runId} ELSE first_run_id END`,
+      last_seen_at: sql`CASE WHEN ${now} >= last_seen_at THEN ${now} ELSE last_seen_at END`,
+      last_run_id: sql`CASE WHEN ${now} >= last_seen_at THEN ${target.runId} ELSE last_run_id END`,
+    })
+    .where("id", "=", groupId)
+    .execute();
 }
 
 async function recordMembers(
   storage: Storage,
   trx: Trx,
   target: TestTarget,
+  counts: Map<number, number>,
   members: Map<number, Map<number, number>>,
 ) {
-  for (const [groupId, byCase] of members) {
+  // Group ids were taken in signature order; lock in that same order (Map iteration keeps it).
+  for (const [groupId, count] of counts) {
+    await countOccurrences(trx, target, groupId, count);
+    const byCase = members.get(groupId) ?? new Map<number, number>();
     const newRun = await addRunMember(trx, target, groupId, sum(byCase.values()));
     const newTests = await addTestMembers(storage, trx, target, groupId, byCase);
     if (newRun || newTests > 0) {

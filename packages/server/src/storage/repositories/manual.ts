@@ -1,5 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from "kysely";
-import { containsText } from "../like.js";
+import type { DialectName } from "../db.js";
 import type { Database } from "../schema.js";
 
 /** Reads of milestones, manual runs, run results and sessions: lists with filters, relations, expands. */
@@ -32,12 +32,20 @@ async function pageOf<DB, TB extends keyof DB & string, O>(
   return { total: Number(total), rows: rows as unknown[] };
 }
 
-/** JSON-array text columns such as `automation_tags`: rows naming any of `tags` (as whole JSON strings). */
-function jsonArrayHasAny(column: string, tags: readonly string[]) {
-  return sql<boolean>`(${sql.join(
-    tags.map((tag) => containsText(column, JSON.stringify(tag))),
-    sql` or `,
-  )})`;
+/**
+ * JSON-array text columns such as `automation_tags`: rows naming any of `tags`
+ * (whole tags, ignoring case). The tags travel as one JSON parameter, so the
+ * expression does not grow with their number (an OR per tag overflowed
+ * SQLite's expression tree at about 1,000 tags).
+ */
+function jsonArrayHasAny(dialect: DialectName, column: string, tags: readonly string[]) {
+  const wanted = JSON.stringify(tags.map((tag) => tag.toLowerCase()));
+  const ref = sql.ref(column);
+  return dialect === "postgres"
+    ? sql<boolean>`exists (select 1 from json_array_elements_text(${ref}::json) as t(tag)
+        where lower(t.tag) in (select json_array_elements_text(${wanted}::json)))`
+    : sql<boolean>`exists (select 1 from json_each(${ref}) as t
+        where lower(t.value) in (select value from json_each(${wanted})))`;
 }
 
 // ------------------------------------------------------------------ milestones
@@ -62,9 +70,15 @@ export interface MilestoneFilters {
   typeIds?: number[];
 }
 
-export async function listMilestones(db: Db, f: MilestoneFilters, sort: string, page: PageWindow) {
+export async function listMilestones(
+  db: Db,
+  dialect: DialectName,
+  f: MilestoneFilters,
+  sort: string,
+  page: PageWindow,
+) {
   let q = db.selectFrom("milestones").where("project_id", "=", f.projectId);
-  if (f.automationTags?.length) q = q.where(jsonArrayHasAny("automation_tags", f.automationTags));
+  if (f.automationTags?.length) q = q.where(jsonArrayHasAny(dialect, "automation_tags", f.automationTags));
   if (f.completedAfter) q = q.where("completed_at", ">=", f.completedAfter);
   if (f.completedBefore) q = q.where("completed_at", "<=", f.completedBefore);
   if (f.createdAfter) q = q.where("created_at", ">=", f.createdAfter);

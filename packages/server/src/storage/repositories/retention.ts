@@ -267,7 +267,7 @@ export interface GroupRow {
   last_run_id: number;
 }
 
-/** The touched failure groups (locked on PostgreSQL, in ingest's order: before any case). */
+/** The touched failure groups (locked on PostgreSQL, in ingest's order: after the cases). */
 export function readGroups(trx: Trx, dialect: DialectName, ids: readonly number[]): Promise<GroupRow[]> {
   return readInIngestOrder<GroupRow>(trx, dialect, "failure_groups", "signature", ids, [
     "id",
