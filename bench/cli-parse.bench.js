@@ -2,11 +2,12 @@
 //
 //   ASSAY_BENCH_PARSE_MB=500 node bench/cli-parse.bench.js
 //
-// Generates a JUnit file of the requested size into .bench/ (kept between runs),
-// parses it in a child process with the built parser, and prints throughput,
-// test count and the child's peak RSS. Needs `npx tsc -b packages/cli` first.
+// Generates (streams) a JUnit file of the requested size into a temp dir, parses
+// it in a child process with the built parser, prints throughput, test count and
+// the child's peak RSS, and deletes the file. Needs `npx tsc -b packages/cli` first.
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,8 +20,18 @@ async function main() {
   if (!(sizeMb > 0))
     throw new Error(`ASSAY_BENCH_PARSE_MB must be a positive number, got ${process.env.ASSAY_BENCH_PARSE_MB}`);
   if (!existsSync(parserModule)) throw new Error(`${parserModule} is missing: run npx tsc -b packages/cli first`);
-  const file = join(here, "../.bench", `cli-parse-${sizeMb}mb.xml`);
-  const expectedTests = await ensureFile(file, Math.round(sizeMb * MIB));
+  const dir = mkdtempSync(join(tmpdir(), "assay-bench-parse-"));
+  try {
+    await parseGenerated(join(dir, `cli-parse-${sizeMb}mb.xml`), sizeMb);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function parseGenerated(file, sizeMb) {
+  const started = performance.now();
+  const expectedTests = await generate(file, Math.round(sizeMb * MIB));
+  console.log(`generated ${sizeMb} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const result = await runChild(file);
   const fileMb = statSync(file).size / MIB;
   console.log(`parse file: ${fileMb.toFixed(1)} MB (${file})`);
@@ -30,25 +41,6 @@ async function main() {
   if (!result.complete || result.tests !== expectedTests) {
     throw new Error(`parsed ${result.tests} tests, the file holds ${expectedTests}`);
   }
-}
-
-/**
- * Reuses a file from a previous run when it has the requested size (the
- * generator writes exactly that many bytes); a sidecar JSON records its test count.
- */
-async function ensureFile(file, targetBytes) {
-  const sidecar = `${file}.json`;
-  if (existsSync(file) && existsSync(sidecar) && statSync(file).size === targetBytes) {
-    return JSON.parse(readFileSync(sidecar, "utf8")).tests;
-  }
-  mkdirSync(dirname(file), { recursive: true });
-  const started = performance.now();
-  const tests = await generate(file, targetBytes);
-  writeFileSync(sidecar, JSON.stringify({ bytes: targetBytes, tests }));
-  console.log(
-    `generated ${(targetBytes / MIB).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-  return tests;
 }
 
 // A realistic mix of about 300 bytes per test (500 MB holds about 1.8 million

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  ADMIN_TOKEN,
   builtForE2e,
   createdRunId,
   type RunningServer,
@@ -177,13 +178,14 @@ describe.skipIf(!builtForE2e)("assay CLI against the real server", () => {
     }
   });
 
-  it("fails fast without a token, before the child command runs", async () => {
-    const result = await runCli(
+  /** `submit` of a child that prints "child ran", so a test can tell whether it ran. */
+  const submitWithChild = (projectId: string, env: Record<string, string>) =>
+    runCli(
       [
         "automation:run:submit",
         ...instanceArgs(),
         "--project-id",
-        "1",
+        projectId,
         "--name",
         "x",
         "--source",
@@ -195,10 +197,44 @@ describe.skipIf(!builtForE2e)("assay CLI against the real server", () => {
         "-e",
         "console.log('child ran')",
       ],
-      { cwd: work, env: { ASSAY_TOKEN: "", TESTMO_TOKEN: "" } },
+      { cwd: work, env },
     );
+
+  it("fails fast without a token, before the child command runs", async () => {
+    const result = await submitWithChild("1", { ASSAY_TOKEN: "", TESTMO_TOKEN: "" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("Missing Testmo API token");
+    expect(result.stderr).toContain("Missing API token: set the ASSAY_TOKEN");
+    expect(result.stdout).not.toContain("child ran");
+  });
+
+  it("checks token and project with the server before running the tests", async () => {
+    const submitTo = (projectId: string, token: string) => submitWithChild(projectId, { ASSAY_TOKEN: token });
+    const unknownProject = await submitTo("999", ADMIN_TOKEN);
+    expect(unknownProject.code).toBe(1);
+    expect(unknownProject.stderr).toContain(
+      "Project 999 does not exist on the server (check --project-id); nothing was run or sent",
+    );
+    expect(unknownProject.stdout).not.toContain("child ran");
+    const wrongToken = await submitTo("1", "wrong-token-wrong-token");
+    expect(wrongToken.code).toBe(1);
+    expect(wrongToken.stderr).toContain(`The server at ${server.url} does not accept the API token`);
+    expect(wrongToken.stdout).not.toContain("child ran");
+  });
+
+  it("refuses, before running the tests, a token whose role may not upload", async () => {
+    const created = await fetch(`${server.url}/api/v1/x/users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ email: "reader@example.com", name: "Reader", role: "read-only", token_name: "ci" }),
+    });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    const result = await submitWithChild("1", { ASSAY_TOKEN: token });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "The token's role in project 1 does not allow uploading automation results; nothing was run or sent",
+    );
+    expect(result.stderr).toContain("The role allows: view.");
     expect(result.stdout).not.toContain("child ran");
   });
 
@@ -208,7 +244,9 @@ describe.skipIf(!builtForE2e)("assay CLI against the real server", () => {
       { cwd: work, env: { ASSAY_TOKEN: "wrong-token-wrong-token" } },
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Server response \(401\): .+\nPlease verify your Testmo API token\n$/);
+    expect(result.stderr).toMatch(
+      /^Server response \(401\): .+\nPlease verify your API token \(ASSAY_TOKEN or TESTMO_TOKEN\)\n$/,
+    );
   });
 });
 

@@ -75,12 +75,21 @@ describe.skipIf(!builtForE2e)("assay CLI through an HTTP proxy", () => {
     // at least: create the run, append, complete it
     expect(relayed.length).toBeGreaterThanOrEqual(3);
     for (const r of relayed) {
-      // POSTs for the upload, one GET of the run comparison for the closing summary
-      expect(r.method === "POST" || r.target.includes("/comparison?"), `${r.method} ${r.target}`).toBe(true);
+      // the access checks (token, project, role), POSTs for the upload, one GET of the run comparison for the closing summary
+      const read =
+        /\/api\/v1\/(user|projects\/1|x\/projects\/1\/permissions|x\/automation\/runs\/\d+\/comparison\?.*)$/.test(
+          r.target,
+        );
+      expect(r.method === "POST" || read, `${r.method} ${r.target}`).toBe(true);
       expect(r.target.startsWith(`${httpServer.url}/api/v1/`), r.target).toBe(true);
       expect(r.proxyAuthorization).toBe(BASIC);
     }
-    expect(relayed.filter((r) => r.method === "GET")).toHaveLength(1);
+    expect(relayed.filter((r) => r.method === "GET").map((r) => r.target.split("?")[0])).toEqual([
+      `${httpServer.url}/api/v1/user`,
+      `${httpServer.url}/api/v1/projects/1`,
+      `${httpServer.url}/api/v1/x/projects/1/permissions`,
+      `${httpServer.url}/api/v1/x/automation/runs/${createdRunId(result.stdout)}/comparison`,
+    ]);
   });
 
   it("tunnels to an https server with CONNECT", async () => {

@@ -1,5 +1,5 @@
 import type { CreateAutomationField, CreateAutomationLink, CreateAutomationRun } from "@assay/api";
-import { FIELD_TYPES, LIMITS } from "@assay/api";
+import { FIELD_TYPES, LIMITS } from "../api-values.js";
 import { truncateString } from "../upload/truncate.js";
 
 type Env = NodeJS.ProcessEnv;

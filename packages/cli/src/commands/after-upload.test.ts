@@ -87,7 +87,7 @@ function comparison(failures: { total: number; quarantined: number; unquarantine
   };
 }
 
-const runBody = () => api.requests[0]?.body as { fields: unknown[]; links: unknown[] };
+const runBody = () => api.writes()[0]?.body as { fields: unknown[]; links: unknown[] };
 
 describe("CI metadata on the new run", () => {
   it("submit adds Commit, Branch and the build link in GitHub Actions", async () => {
@@ -174,8 +174,8 @@ describe("summary after the upload", () => {
     const output = new CapturedOutput();
     const code = await submit(testContext(output, { parser, cwd: dir }), submitOptions(), []);
     expect(code).toBe(0);
-    expect(api.requests.at(-1)).toMatchObject({ method: "GET", path: "/x/automation/runs/1/comparison?limit=10" });
-    expect(api.requests.at(-1)?.headers["idempotency-key"]).toBeUndefined();
+    expect(api.writes().at(-1)).toMatchObject({ method: "GET", path: "/x/automation/runs/1/comparison?limit=10" });
+    expect(api.writes().at(-1)?.headers["idempotency-key"]).toBeUndefined();
     const after = output.stdout.slice(output.stdout.indexOf("Summary: 2 tests"));
     expect(after.split("\n").slice(1)).toEqual([
       `Run: ${instance}/automation/runs/1`,
@@ -197,13 +197,13 @@ describe("summary after the upload", () => {
     );
 
     api.reset();
-    api.fault = (request) => (request.method === "GET" ? "drop" : undefined);
+    api.fault = (request) => (request.path.startsWith("/x/automation/") ? "drop" : undefined);
     const dropped = new CapturedOutput();
     const context = testContext(dropped, { parser, cwd: dir });
     expect(await submit(context, submitOptions(), failingChild)).toBe(1);
     expect(dropped.stdout).toMatch(/Summary unavailable: Connection error: .+\n/);
     // a bonus request: two retries at most, not the upload's budget
-    expect(api.requests.filter((r) => r.method === "GET")).toHaveLength(3);
+    expect(api.writes().filter((r) => r.method === "GET")).toHaveLength(3);
 
     api.reset();
     api.comparison = { counts: "nope" };
@@ -218,7 +218,7 @@ describe("summary after the upload", () => {
     const logger = new Logger({ ansi: false, debug: false, quiet: true, stdout: output.out, stderr: output.err });
     await submit(testContext(output, { parser, cwd: dir, logger }), submitOptions(), []);
     expect(output.stdout).toBe("");
-    expect(api.requests.some((r) => r.method === "GET")).toBe(false);
+    expect(api.writes().some((r) => r.method === "GET")).toBe(false);
   });
 
   it("appends the Markdown summary to GITHUB_STEP_SUMMARY, keeping what other steps wrote", async () => {
@@ -303,7 +303,7 @@ describe("--exit-code from-results", () => {
     const output = new CapturedOutput();
     const logger = new Logger({ ansi: false, debug: false, quiet: true, stdout: output.out, stderr: output.err });
     await submit(testContext(output, { parser, cwd: dir, logger }), fromResults(), []);
-    expect(api.requests.some((r) => r.method === "GET")).toBe(true);
+    expect(api.writes().some((r) => r.method === "GET")).toBe(true);
     expect(output.stdout).toBe("");
     expect(output.stderr).toContain("--exit-code from-results: the run comparison is unavailable");
   });
@@ -330,6 +330,6 @@ describe("--exit-code from-results", () => {
     await expect(
       completeRun(testContext(new CapturedOutput()), { instance, runId: "3", exitCode: "x" }),
     ).rejects.toThrow("allowed values are child, from-results");
-    expect(api.requests).toHaveLength(0);
+    expect(api.writes()).toHaveLength(0);
   });
 });

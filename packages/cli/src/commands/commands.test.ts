@@ -6,6 +6,7 @@ import { CapturedOutput, fakeParser, parsedTest, testContext } from "../test-sup
 import { FakeApi } from "../test-support/fake-api.js";
 import { completeRun } from "./complete.js";
 import { createRun } from "./create.js";
+import type { CliError } from "./errors.js";
 import { addArtifact, addField, addLink } from "./resources.js";
 import { submit } from "./submit.js";
 import { submitThread } from "./submit-thread.js";
@@ -53,7 +54,7 @@ describe("automation:run:submit", () => {
       // the run comparison for the closing summary (404 here: printed as unavailable)
       "/x/automation/runs/1/comparison?limit=10",
     ]);
-    expect(api.requests[0]?.body).toEqual({
+    expect(api.writes()[0]?.body).toEqual({
       name: "Nightly",
       source: "backend",
       fields: [],
@@ -61,9 +62,9 @@ describe("automation:run:submit", () => {
       artifacts: [],
       tags: ["a", "b"],
     });
-    expect(api.requests[1]?.body).toEqual({ fields: [], artifacts: [], elapsed_computed: 3050 });
+    expect(api.writes()[1]?.body).toEqual({ fields: [], artifacts: [], elapsed_computed: 3050 });
     expect(api.appendedTests()).toHaveLength(7);
-    expect(api.requests[5]?.body).toEqual({ measure_elapsed: false });
+    expect(api.writes()[5]?.body).toEqual({ measure_elapsed: false });
     expect(output.stdout).toContain("Found 2 result files with a total of 7 tests");
     expect(output.stdout).toContain("Created new test automation run (ID: 1)");
     expect(output.stdout).toContain("Summary: 7 tests (1 passed, 1 failure, 5 skipped) in run 1");
@@ -79,14 +80,14 @@ describe("automation:run:submit", () => {
         "-e",
         `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
       ]),
-    ).rejects.toThrow("Missing Testmo API token (ASSAY_TOKEN or TESTMO_TOKEN environment variable)");
+    ).rejects.toThrow("Missing API token: set the ASSAY_TOKEN (or TESTMO_TOKEN) environment variable");
     await expect(readFile(marker)).rejects.toThrow();
   });
 
   it("falls back to TESTMO_TOKEN", async () => {
     const context = testContext(new CapturedOutput(), { parser, cwd: dir, env: { TESTMO_TOKEN: " t " } });
     await submit(context, baseSubmit(), []);
-    expect(api.requests[0]?.headers.authorization).toBe("Bearer t");
+    expect(api.writes()[0]?.headers.authorization).toBe("Bearer t");
   });
 
   it("passes the child's exit code through and records its output on the thread", async () => {
@@ -97,7 +98,7 @@ describe("automation:run:submit", () => {
       "console.log('hello'); process.exit(4)",
     ]);
     expect(code).toBe(4);
-    const thread = api.requests[1]?.body as { fields: { name: string; type: number; value: string }[] };
+    const thread = api.writes()[1]?.body as { fields: { name: string; type: number; value: string }[] };
     expect(thread.fields[0]?.name).toBe("Output");
     expect(thread.fields[0]?.type).toBe(4);
     expect(thread.fields[0]?.value).toMatch(/^Executing: .* -e console.log\('hello'\); process.exit\(4\)\n\nhello\n\n/);
@@ -111,14 +112,14 @@ describe("automation:run:submit", () => {
       "process.exit(2)",
     ]);
     expect(code).toBe(2);
-    expect(api.requests).toHaveLength(0);
+    expect(api.writes()).toHaveLength(0);
   });
 
   it("prints a summary and sends nothing with --dry-run, even without a token", async () => {
     const output = new CapturedOutput();
     const context = testContext(output, { parser, cwd: dir, env: {} });
     expect(await submit(context, { ...baseSubmit(), dryRun: true }, [])).toBe(0);
-    expect(api.requests).toHaveLength(0);
+    expect(api.writes()).toHaveLength(0);
     expect(output.stdout).toContain("Tests: 7 tests (1 passed, 1 failure, 5 skipped)");
   });
 
@@ -129,7 +130,7 @@ describe("automation:run:submit", () => {
     await expect(submit(context, baseSubmit(), [])).rejects.toThrow(
       "Failed to parse file: b.xml: Unclosed tag testcase:3:1",
     );
-    expect(api.requests).toHaveLength(0);
+    expect(api.writes()).toHaveLength(0);
 
     await submit(
       testContext(new CapturedOutput(), { parser: broken, cwd: dir }),
@@ -168,16 +169,16 @@ describe("automation:run:submit", () => {
         [],
       );
       await expect(run).rejects.toThrow("Rewriter script returned an error: cannot rewrite b3");
-      expect(api.requests).toHaveLength(0);
+      expect(api.writes()).toHaveLength(0);
     }
   });
 
   it("validates options with Testmo's messages", async () => {
     const context = testContext(new CapturedOutput(), { parser, cwd: dir });
     const cases: [Record<string, unknown>, string][] = [
-      [{ instance: "" }, "The Testmo instance address cannot be empty"],
-      [{ instance: "ftp://x" }, "The Testmo instance address must use HTTP or HTTPS"],
-      [{ instance: "nope" }, "The Testmo instance address must be a valid URL"],
+      [{ instance: "" }, "The server address (--instance) cannot be empty"],
+      [{ instance: "ftp://x" }, "The server address (--instance) must use http or https"],
+      [{ instance: "nope" }, "The server address (--instance) must be a valid URL"],
       [{ projectId: "0" }, "Project ID needs to be a positive number"],
       [{ name: "  " }, "Name cannot be empty"],
       [{ source: "my_source" }, "Invalid source name: needs to be a single word (with dashes allowed)"],
@@ -190,7 +191,7 @@ describe("automation:run:submit", () => {
     for (const [override, message] of cases) {
       await expect(submit(context, { ...baseSubmit(), ...override }, [])).rejects.toThrow(message);
     }
-    expect(api.requests).toHaveLength(0);
+    expect(api.writes()).toHaveLength(0);
   });
 });
 
@@ -233,7 +234,7 @@ describe("parallel flow commands", () => {
       "/automation/runs/threads/2/append",
       "/automation/runs/threads/2/complete",
     ]);
-    expect(api.requests[2]?.body).toEqual({
+    expect(api.writes()[2]?.body).toEqual({
       fields: [{ type: 1, name: "Version", value: "1.2" }],
       artifacts: [],
       elapsed_computed: 3000,
@@ -242,7 +243,7 @@ describe("parallel flow commands", () => {
 
     await completeRun(testContext(new CapturedOutput()), { instance, runId: "1", measureElapsed: false });
     // the complete call, then the GET of the run comparison for the summary
-    expect(api.requests.at(-2)?.body).toEqual({ measure_elapsed: false });
+    expect(api.writes().at(-2)?.body).toEqual({ measure_elapsed: false });
   });
 });
 
@@ -277,5 +278,109 @@ describe("automation:resources:add-*", () => {
     await expect(addLink(context, { name: "y", url: "https://y", resources: file })).rejects.toThrow(
       "Link URL is not a valid URL",
     );
+  });
+});
+
+describe("access checks before the child command runs", () => {
+  const markerChild = (marker: string) => [
+    process.execPath,
+    "-e",
+    `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+  ];
+
+  it.each([
+    [
+      "a token the server refuses",
+      "/user",
+      { status: 401, body: { message: "Unauthenticated." } },
+      "The server at http://127.0.0.1",
+      "Please verify your API token (ASSAY_TOKEN or TESTMO_TOKEN)",
+    ],
+    [
+      "a project that does not exist",
+      "/projects/1",
+      { status: 404, body: { message: "Project 1 does not exist." } },
+      "Project 1 does not exist on the server (check --project-id); nothing was run or sent",
+      "Server response (404): Project 1 does not exist.",
+    ],
+    [
+      "a project the user may not see",
+      "/projects/1",
+      { status: 403, body: { message: "You do not have access to project 1." } },
+      "The token's user has no access to project 1; nothing was run or sent",
+      "Server response (403): You do not have access to project 1.",
+    ],
+  ])("submit fails at once on %s: no child, nothing written", async (_label, path, answer, message, detail) => {
+    api.fault = (request) => (request.method === "GET" && request.path === path ? answer : undefined);
+    const marker = join(dir, `marker-${Math.random()}`);
+    const error = await submit(
+      testContext(new CapturedOutput(), { parser, cwd: dir }),
+      baseSubmit(),
+      markerChild(marker),
+    )
+      .then(() => undefined)
+      .catch((e: unknown) => e as CliError);
+    expect(error?.message).toContain(message);
+    expect(error?.details).toContain(detail);
+    await expect(readFile(marker)).rejects.toThrow();
+    expect(api.writes()).toHaveLength(0);
+    expect(api.requests.filter((r) => r.faulted)).toHaveLength(1); // a 4xx is not retried
+  });
+
+  it("submit fails at once when the token's role may not upload (Assay's permissions read)", async () => {
+    api.allowed = ["view"];
+    const marker = join(dir, `marker-${Math.random()}`);
+    const error = await submit(
+      testContext(new CapturedOutput(), { parser, cwd: dir }),
+      baseSubmit(),
+      markerChild(marker),
+    )
+      .then(() => undefined)
+      .catch((e: unknown) => e as CliError);
+    expect(error?.message).toBe(
+      "The token's role in project 1 does not allow uploading automation results; nothing was run or sent",
+    );
+    expect(error?.details).toContain("The role allows: view.");
+    await expect(readFile(marker)).rejects.toThrow();
+    expect(api.writes()).toHaveLength(0);
+  });
+
+  it("submit goes on without the role check against a server that lacks it (Testmo: 404)", async () => {
+    api.allowed = undefined;
+    const code = await submit(testContext(new CapturedOutput(), { parser, cwd: dir }), baseSubmit(), [
+      process.execPath,
+      "-e",
+      "",
+    ]);
+    expect(code).toBe(0);
+    expect(api.paths()[0]).toBe("/projects/1/automation/runs");
+  });
+
+  it("submit-thread checks the run: unknown, or already completed, fails before the child runs", async () => {
+    const options = { instance, runId: "7", results: ["*.xml"] };
+    const marker = join(dir, `marker-${Math.random()}`);
+    api.completedRuns.add(7);
+    await expect(
+      submitThread(testContext(new CapturedOutput(), { parser, cwd: dir }), options, markerChild(marker)),
+    ).rejects.toThrow("Run 7 is already completed: no thread can be added to it");
+    api.fault = (request) =>
+      request.path === "/automation/runs/7" ? { status: 404, body: { message: "Run 7 does not exist." } } : undefined;
+    await expect(
+      submitThread(testContext(new CapturedOutput(), { parser, cwd: dir }), options, markerChild(marker)),
+    ).rejects.toThrow("Run 7 does not exist on the server (check --run-id); nothing was run or sent");
+    await expect(readFile(marker)).rejects.toThrow();
+    expect(api.writes()).toHaveLength(0);
+    expect(api.paths()).toEqual([]);
+    expect(api.requests.map((r) => r.path)).toEqual(["/user", "/automation/runs/7", "/user", "/automation/runs/7"]);
+  });
+
+  it("checks token, project and role with reads before anything else when all is well", async () => {
+    await submit(testContext(new CapturedOutput(), { parser, cwd: dir }), baseSubmit(), []);
+    expect(api.requests.slice(0, 4).map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /user",
+      "GET /projects/1",
+      "GET /x/projects/1/permissions",
+      "POST /projects/1/automation/runs",
+    ]);
   });
 });

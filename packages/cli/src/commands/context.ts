@@ -30,7 +30,10 @@ export interface GlobalOptions {
  */
 export function readToken(env: NodeJS.ProcessEnv): string {
   const token = env.ASSAY_TOKEN?.trim() || env.TESTMO_TOKEN?.trim();
-  if (!token) throw new CliError("Missing Testmo API token (ASSAY_TOKEN or TESTMO_TOKEN environment variable)");
+  if (!token)
+    throw new CliError(
+      "Missing API token: set the ASSAY_TOKEN (or TESTMO_TOKEN) environment variable to an API token of the server",
+    );
   return token;
 }
 

@@ -60,6 +60,7 @@ function withResultOptions(command: Command): Command {
     .option("--exec-suppress", "do not echo the child command's stdout (it is still captured)", false)
     .option("--exec-stop-error", "if the child command fails, exit with its code without sending anything", false)
     .option("--batch-size <n>", "tests per upload request", String(DEFAULT_BATCH_SIZE))
+    .option("--allow-empty", "submit even when no test was found (Testmo's behaviour; by default that fails)")
     .option(
       "--dry-run",
       "parse and print a summary (tests per status, files, warnings); send nothing, no token needed",

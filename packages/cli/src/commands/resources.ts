@@ -1,7 +1,7 @@
 import { existsSync, fstatSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { FieldTypeName } from "@assay/api";
-import { FIELD_TYPES } from "@assay/api";
+import { FIELD_TYPES } from "../api-values.js";
 import {
   DEFAULT_RESOURCES_FILE,
   type ResourceArtifact,

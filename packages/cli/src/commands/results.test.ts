@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseResources } from "../resources/file.js";
-import { CapturedOutput, parsedTest, testContext } from "../test-support/context.js";
+import { CapturedOutput, fakeParser, parsedTest, testContext } from "../test-support/context.js";
+import type { CliError } from "./errors.js";
 import { resolveResultFiles, scanResultFiles } from "./results.js";
 import { loadRewriter } from "./rewriter.js";
+import { assertTestsFound, collectResults } from "./run-shared.js";
 import { instanceOrigin, positiveId } from "./validate.js";
 
 let dir = "";
@@ -34,12 +36,45 @@ describe("scanResultFiles", () => {
     const context = testContext(new CapturedOutput(), { cwd: dir });
     const options = { cwd: dir, ignoreParseError: false, logger: context.logger };
     await expect(scanResultFiles(["missing.xml"], context.parser, options)).rejects.toThrow(
-      "ENOENT: no such file or directory, open 'missing.xml'",
+      `Result file not found: missing.xml (looked for ${join(dir, "missing.xml")}); check the --results path`,
     );
-    await expect(scanResultFiles(["b"], context.parser, options)).rejects.toThrow("EISDIR");
+    await expect(scanResultFiles(["b"], context.parser, options)).rejects.toThrow(
+      "b is a directory, not a result file: pass --results 'b/**/*.xml' instead",
+    );
     const scan = await scanResultFiles(["missing.xml"], context.parser, { ...options, ignoreParseError: true });
     expect(scan.files).toEqual([]);
     expect(scan.warnings).toHaveLength(1);
+  });
+});
+
+describe("what the normal output says about the result files", () => {
+  it("names a pattern that matched nothing and every skipped file, without --debug or --dry-run", async () => {
+    const output = new CapturedOutput();
+    const context = testContext(output, { cwd: dir, parser: fakeParser({ "a.xml": [parsedTest("x")] }) });
+    const scan = await collectResults(context, { results: ["nope/**/*.xml", "a.xml", "z.xml", "notes.txt"] });
+    expect(scan.testCount).toBe(1);
+    expect(output.stderr).toContain(`Warning: --results 'nope/**/*.xml' matched no file (in ${dir})\n`);
+    expect(output.stderr).toContain("Skipped z.xml: not JUnit XML\n");
+    expect(output.stderr).toContain("Skipped notes.txt: not JUnit XML\n");
+  });
+
+  it("fails when no test was found, keeping a failed child's code, unless --allow-empty", async () => {
+    const context = testContext(new CapturedOutput(), { cwd: dir });
+    const empty = await collectResults(context, { results: ["nope/*.xml"] });
+    expect(() => assertTestsFound(empty, false, 0)).toThrow(
+      "No result file was found: nothing was sent. Check --results (or pass --allow-empty to submit an empty run anyway)",
+    );
+    const withChildCode = (() => {
+      try {
+        assertTestsFound(empty, false, 3);
+      } catch (error) {
+        return (error as CliError).exitCode;
+      }
+    })();
+    expect(withChildCode).toBe(3);
+    expect(() => assertTestsFound(empty, true, 0)).not.toThrow();
+    const noTests = { ...empty, files: ["a.xml"] };
+    expect(() => assertTestsFound(noTests, false, 0)).toThrow("The result files hold no test: nothing was sent");
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CreateAutomationTest } from "@assay/api";
@@ -22,15 +23,25 @@ export interface ParsedTest {
 
 /** What the command layer needs from the JUnit parser; the real one lives in ../junit. */
 export interface ResultParser {
-  /** Testmo's detection: known extension and a `<testsuite` marker. Undetected files are skipped. */
-  isResultFile(path: string): Promise<boolean>;
-  /** Streams the tests of one file; `elapsedMicros` resolves once the stream has ended. */
-  parseFile(path: string, displayName?: string): ParsedFileStream;
+  /**
+   * Testmo's detection: known extension and a `<testsuite` marker. Returns why a file is not a
+   * result file (it is then skipped), or undefined for a result file.
+   */
+  whyNotResultFile(path: string): Promise<string | undefined>;
+  /**
+   * Streams the tests of one file; `elapsedMicros` resolves once the stream has ended. With
+   * `countOnly`, the parser may skip building tests and yield none, counting them instead.
+   */
+  parseFile(path: string, displayName?: string, options?: { countOnly?: boolean }): ParsedFileStream;
   toWireTest(test: ParsedTest): CreateAutomationTest;
 }
 
 export interface ParsedFileStream {
   tests: AsyncIterable<ParsedTest>;
+  /** The same tests in arrays (one promise per array, not per test); use this or `tests`. */
+  batches?(): AsyncIterable<ParsedTest[]>;
+  /** Tests read so far (all of them once the stream ended), also in count-only mode. */
+  testCount?(): number;
   /** The file's elapsed time (root time attribute, or the sum of its tests), known after the stream ended. */
   elapsedMicros(): number;
   /** Non-fatal oddities found in the file (known after the stream ended). */
@@ -44,11 +55,16 @@ export type Rewriter = (test: ParsedTest) => void;
  * sorts each expansion so uploads are reproducible, keeps literal paths as given and drops
  * duplicates. Dot-files stay unmatched, as in Testmo's CLI.
  */
-export async function resolveResultFiles(patterns: string[], cwd: string): Promise<string[]> {
+export async function resolveResultFiles(
+  patterns: string[],
+  cwd: string,
+  onNoMatch: (pattern: string) => void = () => {},
+): Promise<string[]> {
   const files: string[] = [];
   for (const pattern of patterns) {
     if (isDynamicPattern(pattern)) {
       const matches = await glob(pattern, { cwd, absolute: false, onlyFiles: true, expandDirectories: false });
+      if (matches.length === 0) onNoMatch(pattern);
       files.push(...matches.sort());
     } else {
       files.push(pattern);
@@ -104,18 +120,21 @@ export async function scanResultFiles(
       warn(result, options.logger, `${(error as Error).message} (ignored because of --ignore-parse-error)`);
       continue;
     }
-    if (!(await parser.isResultFile(path))) {
-      options.logger.debug(`Skipping ${file}: not a JUnit XML result file`);
-      result.warnings.push(`Skipped ${file}: not a JUnit XML result file`);
+    const notResult = await parser.whyNotResultFile(path);
+    if (notResult !== undefined) {
+      // Testmo skips these silently (W13); a skipped report is named, so a wrong path shows.
+      warn(result, options.logger, `Skipped ${file}: ${notResult}`);
       continue;
     }
     try {
-      const stream = parser.parseFile(path, file);
+      // Without a rewriter, this pass only needs counts, times and well-formedness.
+      const stream = parser.parseFile(path, file, { countOnly: options.rewriter === undefined });
       let count = 0;
-      for await (const test of stream.tests) {
-        options.rewriter?.(test);
-        count++;
+      for await (const tests of batchesOf(stream)) {
+        for (const test of tests) options.rewriter?.(test);
+        count += tests.length;
       }
+      if (options.rewriter === undefined && stream.testCount) count = stream.testCount();
       result.testCount += count;
       result.elapsedMicros += stream.elapsedMicros();
       for (const warning of stream.warnings?.() ?? []) warn(result, options.logger, `${file}: ${warning}`);
@@ -134,28 +153,45 @@ export async function scanResultFiles(
   return result;
 }
 
-/** Second pass: parse → rewriter → wire form, one test at a time. */
+/** Second pass: parse → rewriter → wire form, in the arrays the parser completes per read chunk. */
 export async function* streamWireTests(
   files: string[],
   parser: ResultParser,
   rewriter: Rewriter | undefined,
-): AsyncGenerator<CreateAutomationTest> {
+): AsyncGenerator<CreateAutomationTest[]> {
   for (const path of files) {
-    for await (const test of parser.parseFile(path).tests) {
-      rewriter?.(test);
-      yield parser.toWireTest(test);
+    for await (const tests of batchesOf(parser.parseFile(path))) {
+      const wire = new Array<CreateAutomationTest>(tests.length);
+      for (let i = 0; i < tests.length; i++) {
+        const test = tests[i]!;
+        rewriter?.(test);
+        wire[i] = parser.toWireTest(test);
+      }
+      yield wire;
     }
   }
 }
 
+async function* batchesOf(stream: ParsedFileStream): AsyncGenerator<ParsedTest[]> {
+  if (stream.batches) {
+    yield* stream.batches();
+    return;
+  }
+  for await (const test of stream.tests) yield [test];
+}
+
 async function assertReadableFile(path: string, shownAs: string): Promise<void> {
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: Stats;
   try {
     info = await stat(path);
   } catch {
-    throw new CliError(`ENOENT: no such file or directory, open '${shownAs}'`);
+    throw new CliError(
+      `Result file not found: ${shownAs} (looked for ${path}); check the --results path, or quote a glob pattern`,
+    );
   }
-  if (info.isDirectory()) throw new CliError(`EISDIR: illegal operation on a directory, read '${shownAs}'`);
+  if (info.isDirectory()) {
+    throw new CliError(`${shownAs} is a directory, not a result file: pass --results '${shownAs}/**/*.xml' instead`);
+  }
 }
 
 function warn(result: ScanResult, logger: Logger, message: string): void {

@@ -1,5 +1,5 @@
 import type { CreateAutomationField, CreateAutomationRun, CreateAutomationRunThread } from "@assay/api";
-import { FIELD_TYPES } from "@assay/api";
+import { FIELD_TYPES } from "../api-values.js";
 import { describeExit, type ExecResult, elapsedSeconds, outputFieldValue, runChildCommand } from "../exec.js";
 import { countResources, type Resources, readResourcesFile, toWireResources } from "../resources/file.js";
 import type { ApiClient } from "../upload/client.js";
@@ -7,6 +7,7 @@ import { truncateString } from "../upload/truncate.js";
 import { DEFAULT_BATCH_SIZE, uploadTests } from "../upload/uploader.js";
 import type { CommandContext } from "./context.js";
 import { createUploadProgress } from "./context.js";
+import { CliError } from "./errors.js";
 import { resolveResultFiles, type ScanResult, scanResultFiles, streamWireTests } from "./results.js";
 import { loadRewriter } from "./rewriter.js";
 import { optionalId, optionalString, positiveId, requiredText, sourceName, tagList } from "./validate.js";
@@ -105,6 +106,7 @@ export interface ResultsRawOptions {
   resultsRewriter?: string;
   ignoreParseError?: boolean;
   batchSize?: string;
+  allowEmpty?: boolean;
 }
 
 /** Resolves, detects and counts the result files; prints Testmo's messages and warnings. */
@@ -112,7 +114,9 @@ export async function collectResults(context: CommandContext, raw: ResultsRawOpt
   const { logger } = context;
   logger.info("Collecting log files ..");
   const patterns = (raw.results ?? []).map((value) => value.trim()).filter((value) => value !== "");
-  const candidates = await resolveResultFiles(patterns, context.cwd);
+  const candidates = await resolveResultFiles(patterns, context.cwd, (pattern) =>
+    logger.warn(`Warning: --results '${pattern}' matched no file (in ${context.cwd})`),
+  );
   const rewriterFile = optionalString(raw.resultsRewriter);
   const scan = await scanResultFiles(candidates, context.parser, {
     cwd: context.cwd,
@@ -129,6 +133,20 @@ export async function collectResults(context: CommandContext, raw: ResultsRawOpt
   return scan;
 }
 
+/**
+ * Testmo uploads an empty run and exits 0 when no test was found (W12), so a mistyped path
+ * goes unnoticed for weeks. We fail instead, before anything is created, unless --allow-empty
+ * asks for Testmo's behaviour. A failed child command keeps its own exit code.
+ */
+export function assertTestsFound(scan: ScanResult, allowEmpty: boolean | undefined, childExitCode: number): void {
+  if (scan.testCount > 0 || allowEmpty) return;
+  const what = scan.files.length === 0 ? "No result file was found" : "The result files hold no test";
+  throw new CliError(
+    `${what}: nothing was sent. Check --results (or pass --allow-empty to submit an empty run anyway)`,
+    childExitCode !== 0 ? childExitCode : 1,
+  );
+}
+
 export function wireTestStream(context: CommandContext, scan: ScanResult) {
   return streamWireTests(scan.files, context.parser, scan.rewriter);
 }
@@ -138,11 +156,11 @@ export class StatusTally {
   readonly counts = new Map<string, number>();
   total = 0;
 
-  async *observe<T extends { status: string }>(tests: AsyncIterable<T>): AsyncGenerator<T> {
-    for await (const test of tests) {
-      this.counts.set(test.status, (this.counts.get(test.status) ?? 0) + 1);
-      this.total++;
-      yield test;
+  async *observe<T extends { status: string }>(batches: AsyncIterable<T[]>): AsyncGenerator<T[]> {
+    for await (const tests of batches) {
+      for (const test of tests) this.counts.set(test.status, (this.counts.get(test.status) ?? 0) + 1);
+      this.total += tests.length;
+      yield tests;
     }
   }
 

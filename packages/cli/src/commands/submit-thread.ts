@@ -1,8 +1,10 @@
-import { LIMITS } from "@assay/api";
+import { LIMITS } from "../api-values.js";
 import { toWireArtifact, toWireField, toWireResources } from "../resources/file.js";
 import type { CommandContext } from "./context.js";
 import { createClient, readToken } from "./context.js";
+import { checkUploadTarget } from "./preflight.js";
 import {
+  assertTestsFound,
   collectResults,
   DEFAULT_BATCH_SIZE,
   dryRun,
@@ -38,6 +40,8 @@ export async function submitThread(
   const proxy = proxyAddress(options.proxy);
   const perBatch = batchSize(options.batchSize ?? String(DEFAULT_BATCH_SIZE), LIMITS.testsPerAppend);
   const token = options.dryRun ? undefined : readToken(context.env);
+  const client = token === undefined ? undefined : createClient(context, origin, token, proxy);
+  if (client) await checkUploadTarget(client, origin, { runId });
 
   const exec = await runChildIfGiven(context, command, options.execSuppress === true);
   if (exec && options.execStopError && exec.exitCode !== 0) return exec.exitCode;
@@ -60,12 +64,13 @@ export async function submitThread(
     (r) => `Found ${r.fields.length} fields, ${r.links.length} links and ${r.artifacts.length} artifacts for the run`,
   );
   const scan = await collectResults(context, options);
-  if (token === undefined) {
+  if (client === undefined) {
     await dryRun(context, scan);
+    assertTestsFound(scan, options.allowEmpty, childExitCode);
     return childExitCode;
   }
+  assertTestsFound(scan, options.allowEmpty, childExitCode);
 
-  const client = createClient(context, origin, token, proxy);
   if (hasResources(runResources)) {
     await client.post(`/automation/runs/${runId}/append`, toWireResources(runResources));
   }
@@ -77,7 +82,7 @@ export async function submitThread(
     }),
   );
   logger.info(`Created new thread (ID: ${thread.id})`);
-  logger.info("Sending tests to Testmo ..");
+  logger.info("Sending tests to the server ..");
   const tally = await uploadThreadTests(context, client, thread.id, scan, perBatch);
   await client.post(`/automation/runs/threads/${thread.id}/complete`, {});
   logger.info("Successfully sent tests and completed thread");

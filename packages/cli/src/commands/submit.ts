@@ -1,9 +1,11 @@
-import { LIMITS } from "@assay/api";
+import { LIMITS } from "../api-values.js";
 import { withCiMetadata } from "../ci/metadata.js";
 import { exitCodeMode } from "../summary/exit-code.js";
 import type { CommandContext } from "./context.js";
 import { createClient, readToken } from "./context.js";
+import { checkUploadTarget } from "./preflight.js";
 import {
+  assertTestsFound,
   collectResults,
   DEFAULT_BATCH_SIZE,
   describeRunResources,
@@ -45,6 +47,8 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
   const perBatch = batchSize(options.batchSize ?? String(DEFAULT_BATCH_SIZE), LIMITS.testsPerAppend);
   const exitMode = exitCodeMode(options.exitCode);
   const token = options.dryRun ? undefined : readToken(context.env);
+  const client = token === undefined ? undefined : createClient(context, origin, token, proxy);
+  if (client) await checkUploadTarget(client, origin, { projectId });
 
   const exec = await runChildIfGiven(context, command, options.execSuppress === true);
   if (exec && options.execStopError && exec.exitCode !== 0) return exec.exitCode;
@@ -57,12 +61,13 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
     describeRunResources,
   );
   const scan = await collectResults(context, options);
-  if (token === undefined) {
+  if (client === undefined) {
     await dryRun(context, scan);
+    assertTestsFound(scan, options.allowEmpty, childExitCode);
     return childExitCode;
   }
+  assertTestsFound(scan, options.allowEmpty, childExitCode);
 
-  const client = createClient(context, origin, token, proxy);
   const withUserResources = resources ? withResources(body, resources) : body;
   const runBody =
     options.ciMetadata === false
@@ -73,7 +78,7 @@ export async function submit(context: CommandContext, options: SubmitOptions, co
   const thread = await client.post<{ id: number }>(`/automation/runs/${run.id}/threads`, threadBody(exec, scan));
   logger.info(`Created new thread (ID: ${thread.id})`);
 
-  logger.info("Sending tests to Testmo ..");
+  logger.info("Sending tests to the server ..");
   const tally = await uploadThreadTests(context, client, thread.id, scan, perBatch);
   await client.post(`/automation/runs/${run.id}/complete`, { measure_elapsed: false });
   // Printed after the complete call succeeded, not before it as Testmo does (W26).

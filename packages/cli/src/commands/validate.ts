@@ -59,17 +59,18 @@ export function tagList(values: string[] | undefined): string[] {
  */
 export function instanceOrigin(value: string | undefined): string {
   const address = optionalString(value);
-  if (address === undefined) throw new CliError("The Testmo instance address cannot be empty");
+  if (address === undefined) throw new CliError("The server address (--instance) cannot be empty");
   let url: URL;
   try {
     url = new URL(address);
   } catch {
-    throw new CliError("The Testmo instance address must be a valid URL");
+    throw new CliError("The server address (--instance) must be a valid URL, e.g. https://assay.example.com");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new CliError("The Testmo instance address must use HTTP or HTTPS");
+    throw new CliError("The server address (--instance) must use http or https");
   }
-  if (url.hostname === "") throw new CliError("The Testmo instance address must be a valid URL");
+  if (url.hostname === "")
+    throw new CliError("The server address (--instance) must be a valid URL, e.g. https://assay.example.com");
   return url.origin;
 }
 

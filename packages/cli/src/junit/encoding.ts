@@ -5,6 +5,7 @@
  * declaration, then UTF-8.
  */
 
+import { StringDecoder } from "node:string_decoder";
 import { TextDecoder } from "node:util";
 
 /** Enough bytes for a BOM and an XML declaration with an encoding. */
@@ -54,7 +55,7 @@ export async function* decodeByteStream(
   chunks: AsyncIterable<Uint8Array | string>,
   onEncoding: (detected: DetectedEncoding) => void,
 ): AsyncGenerator<string, void, undefined> {
-  let decoder: TextDecoder | undefined;
+  let decoder: ChunkDecoder | undefined;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   for await (const chunk of chunks) {
@@ -82,9 +83,36 @@ export async function* decodeByteStream(
   if (tail !== "") yield tail;
 }
 
-function startDecoder(head: Uint8Array, onEncoding: (detected: DetectedEncoding) => void): TextDecoder {
+/** The part of TextDecoder the stream uses. */
+interface ChunkDecoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
+/**
+ * UTF-8 through Node's StringDecoder: same result as TextDecoder (U+FFFD for invalid bytes, a
+ * character split across chunks decoded once), at a fraction of its cost per chunk. The BOM is
+ * dropped here, as TextDecoder drops it.
+ */
+class Utf8Decoder implements ChunkDecoder {
+  private readonly decoder = new StringDecoder("utf8");
+  private started = false;
+
+  decode(input?: Uint8Array, options: { stream?: boolean } = {}): string {
+    let text =
+      input === undefined ? "" : this.decoder.write(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+    if (!options.stream) text += this.decoder.end();
+    if (!this.started && text !== "") {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    return text;
+  }
+}
+
+function startDecoder(head: Uint8Array, onEncoding: (detected: DetectedEncoding) => void): ChunkDecoder {
   const detected = detectEncoding(head);
   onEncoding(detected);
+  if (detected.encoding === "utf-8") return new Utf8Decoder();
   // fatal: false keeps Testmo's behaviour for invalid bytes (U+FFFD) instead of failing the file.
   return new TextDecoder(detected.encoding, { fatal: false, ignoreBOM: false });
 }

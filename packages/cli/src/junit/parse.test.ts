@@ -378,3 +378,28 @@ describe("streaming", () => {
     }).rejects.toThrow(/only once/);
   });
 });
+
+describe("the count-only pass (checks a file before an upload)", () => {
+  const xml = `<testsuites><testsuite name="s">
+    <testcase classname="c" name="a" time="1,5"><failure message="m">x</failure><system-out>[[PROPERTY|open]]</system-out></testcase>
+    <testcase name=" "/><testcase classname="c" name="b" duration="2"/></testsuite></testsuites>`;
+
+  async function countOnly(text: string) {
+    const parse = parseJUnitStream([Buffer.from(text)], { fileName: "t.xml", countOnly: true });
+    const yielded: unknown[] = [];
+    for await (const batch of parse.batches()) yielded.push(...batch);
+    return { yielded, summary: parse.summary };
+  }
+
+  it("counts tests and sums times like the full parse, building none", async () => {
+    const full = await parseXml(xml);
+    const { yielded, summary } = await countOnly(xml);
+    expect(yielded).toEqual([]);
+    expect([summary.testCount, summary.elapsed, summary.complete]).toEqual([2, 3_500_000, true]);
+    expect([summary.testCount, summary.elapsed]).toEqual([full.summary.testCount, full.summary.elapsed]);
+  });
+
+  it("still refuses malformed XML", async () => {
+    await expect(countOnly(`<testsuite><testcase name="a"></testsuite>`)).rejects.toThrow(/unexpected close tag/);
+  });
+});

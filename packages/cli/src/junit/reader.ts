@@ -67,10 +67,14 @@ export class JUnitReader {
   private testElapsedSum = 0;
   testCount = 0;
 
+  private readonly countOnly: boolean;
+
   constructor(
     private readonly fileName: string,
     private readonly warnings: WarningLog,
+    options: { countOnly?: boolean } = {},
   ) {
+    this.countOnly = options.countOnly === true;
     this.parser.on("opentag", (tag) => this.openTag(tag));
     this.parser.on("closetag", () => this.closeTag());
     this.parser.on("text", (text) => this.addText(text.trim()));
@@ -119,7 +123,7 @@ export class JUnitReader {
     }
     switch (parent.role) {
       case "testcase":
-        return testCaseChild(parent.builder, name, attributes);
+        return this.countOnly ? IGNORED : testCaseChild(parent.builder, name, attributes);
       case "properties":
         return name === "property" ? { role: "property", attributes, text: [] } : IGNORED;
       case "rerun":
@@ -177,6 +181,11 @@ export class JUnitReader {
   }
 
   private emit(builder: TestCaseBuilder): void {
+    if (this.countOnly) {
+      this.testCount++;
+      this.testElapsedSum += builder.elapsedMicros() ?? 0;
+      return;
+    }
     const { test, warnings } = builder.build();
     for (const warning of warnings) this.warnings.add(warning);
     this.ready.push(test);

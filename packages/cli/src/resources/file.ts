@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
-import type { CreateAutomationArtifact, CreateAutomationField, CreateAutomationLink } from "@assay/api";
-import { FIELD_TYPES, type FieldTypeName } from "@assay/api";
+import type { CreateAutomationArtifact, CreateAutomationField, CreateAutomationLink, FieldTypeName } from "@assay/api";
+import { FIELD_TYPES } from "../api-values.js";
 import { CliError } from "../commands/errors.js";
 import { NOTE_LIMIT, truncateHtml, truncateString, truncateText } from "../upload/truncate.js";
 import { isLinkUrl, MIME_TYPE_PATTERN } from "./validation.js";

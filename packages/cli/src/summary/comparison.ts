@@ -1,4 +1,5 @@
-import { COMPARISON_CATEGORIES, type ComparedTest, type RunComparison } from "@assay/api";
+import type { ComparedTest, RunComparison } from "@assay/api";
+import { COMPARISON_CATEGORIES } from "../api-values.js";
 import type { ApiClient } from "../upload/client.js";
 import { ApiResponseError, ConnectionError } from "../upload/errors.js";
 

@@ -49,8 +49,8 @@ export function instantPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy
 /** A parser over in-memory "files": file name → tests (or an Error to throw mid-file). */
 export function fakeParser(files: Record<string, ParsedTest[] | Error>): ResultParser {
   return {
-    async isResultFile(path) {
-      return Object.keys(files).some((name) => path.endsWith(name));
+    async whyNotResultFile(path) {
+      return Object.keys(files).some((name) => path.endsWith(name)) ? undefined : "not JUnit XML";
     },
     parseFile(path) {
       const entry = Object.entries(files).find(([name]) => path.endsWith(name))?.[1] ?? [];

@@ -9,7 +9,8 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { CI_DETECTION_VARIABLES } from "../ci/metadata.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const serverMain = join(repoRoot, "packages/server/dist/main.js");
+/** ASSAY_E2E_SERVER_MAIN points the CLI's end-to-end tests at another server build (e.g. a released one). */
+export const serverMain = process.env.ASSAY_E2E_SERVER_MAIN || join(repoRoot, "packages/server/dist/main.js");
 export const cliMain = join(repoRoot, "packages/cli/dist/main.js");
 export const ADMIN_TOKEN = "assay-e2e-admin-token-0123456789";
 

@@ -26,6 +26,13 @@ export class FakeApi {
   fault: Fault | undefined;
   /** Answer of GET /x/automation/runs/{id}/comparison (`{result: …}`); unset: 404, as a server without the endpoint. */
   comparison: unknown;
+  /**
+   * What GET /x/projects/{id}/permissions reports as allowed (Assay's role check); undefined:
+   * 404, as Testmo, which has no such read.
+   */
+  allowed: string[] | undefined = ["view", "automation", "results", "repository"];
+  /** Runs GET /automation/runs/{id} reports as completed. */
+  readonly completedRuns = new Set<number>();
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -50,11 +57,37 @@ export class FakeApi {
     this.requests.length = 0;
     this.fault = undefined;
     this.comparison = undefined;
+    this.completedRuns.clear();
+    this.allowed = ["view", "automation", "results", "repository"];
     this.nextId = 1;
   }
 
+  /** The reads the CLI checks access with before running anything (commands/preflight.ts). */
+  private preflightAnswer(path: string): { status: number; body: unknown } | undefined {
+    if (path === "/user") return { status: 200, body: { id: 1, name: "CI" } };
+    const project = /^\/projects\/(\d+)$/.exec(path);
+    if (project) return { status: 200, body: { result: { id: Number(project[1]), name: "Project" } } };
+    const run = /^\/automation\/runs\/(\d+)$/.exec(path);
+    if (run) {
+      const id = Number(run[1]);
+      return { status: 200, body: { result: { id, project_id: 1, is_completed: this.completedRuns.has(id) } } };
+    }
+    const permissions = /^\/x\/projects\/(\d+)\/permissions$/.exec(path);
+    if (permissions) {
+      if (!this.allowed) return { status: 404, body: { message: "Not found." } };
+      return { status: 200, body: { result: { project_id: Number(permissions[1]), allowed: this.allowed } } };
+    }
+    return undefined;
+  }
+
+  /** Requests other than the access checks (GET /user, /projects/{id}, /automation/runs/{id}, permissions), in order. */
+  writes(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== "GET" || !this.preflightAnswer(r.path));
+  }
+
+  /** Paths of the requests other than the access checks. */
   paths(): string[] {
-    return this.requests.map((r) => r.path);
+    return this.writes().map((r) => r.path);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,6 +119,12 @@ export class FakeApi {
       return;
     }
     if (request.method === "GET") {
+      const preflight = this.preflightAnswer(request.path);
+      if (preflight) {
+        res.writeHead(preflight.status, { "content-type": "application/json" });
+        res.end(JSON.stringify(preflight.body));
+        return;
+      }
       const found = this.comparison !== undefined && /^\/x\/automation\/runs\/\d+\/comparison(\?|$)/.test(request.path);
       res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
       res.end(JSON.stringify(found ? { result: this.comparison } : { message: "Not found" }));

@@ -1,6 +1,12 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Logger } from "../output/logger.js";
 import { CapturedOutput, instantPolicy } from "../test-support/context.js";
+import { selfSignedCertificate } from "../test-support/e2e.js";
 import { FakeApi } from "../test-support/fake-api.js";
 import { ApiClient } from "./client.js";
 import { ApiResponseError, ConnectionError } from "./errors.js";
@@ -68,7 +74,7 @@ describe("ApiClient", () => {
     api.fault = () => ({ status: 401, body: { message: "Unauthenticated." } });
     const unauthorized = (await client.post("/x", {}).catch((e: unknown) => e)) as ApiResponseError;
     expect(unauthorized.message).toBe("Server response (401): Unauthenticated.");
-    expect(unauthorized.details).toEqual(["Please verify your Testmo API token"]);
+    expect(unauthorized.details).toEqual(["Please verify your API token (ASSAY_TOKEN or TESTMO_TOKEN)"]);
 
     api.fault = () => ({
       status: 422,
@@ -92,6 +98,55 @@ describe("ApiClient", () => {
     expect((error as Error).message).toMatch(/^Connection error: connect ECONNREFUSED/);
     expect(policy.sleeps).toHaveLength(policy.maxRetries);
     origin = await api.start();
+  });
+
+  it("fails at once, without retrying, on a certificate it does not trust, naming NODE_EXTRA_CA_CERTS", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "assay-tls-"));
+    const { certPath, keyPath } = selfSignedCertificate(dir);
+    const tls = createHttpsServer({ cert: await readFile(certPath), key: await readFile(keyPath) }, (_req, res) =>
+      res.end("{}"),
+    );
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const logger = new Logger({ ansi: false, debug: false, quiet: false, stdout: output.out, stderr: output.err });
+      const port = (tls.address() as AddressInfo).port;
+      const secure = new ApiClient({
+        origin: `https://127.0.0.1:${port}`,
+        token: "t",
+        userAgent: "ua",
+        policy,
+        logger,
+      });
+      const error = (await secure.get("/user").catch((e: unknown) => e)) as ConnectionError;
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error.message).toBe("Connection error: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)");
+      expect(error.details.join("\n")).toContain("NODE_EXTRA_CA_CERTS");
+      expect(policy.sleeps).toEqual([]);
+    } finally {
+      tls.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails at once on an https address that answers in plain http, and on a host name that does not resolve", async () => {
+    const logger = new Logger({ ansi: false, debug: false, quiet: false, stdout: output.out, stderr: output.err });
+    const plain = new ApiClient({
+      origin: origin.replace("http:", "https:"),
+      token: "t",
+      userAgent: "ua",
+      policy,
+      logger,
+    });
+    const wrongScheme = (await plain.get("/user").catch((e: unknown) => e)) as ConnectionError;
+    expect(wrongScheme.message).toBe("Connection error: the server did not answer in TLS (https)");
+    expect(wrongScheme.details).toEqual([
+      "This address serves plain http: use http:// in --instance, or enable TLS on the server.",
+    ]);
+    const unknown = new ApiClient({ origin: "http://assay.invalid", token: "t", userAgent: "ua", policy, logger });
+    const unresolved = (await unknown.get("/user").catch((e: unknown) => e)) as ConnectionError;
+    expect(unresolved.message).toMatch(/^Connection error: getaddrinfo ENOTFOUND assay\.invalid/);
+    expect(unresolved.details).toEqual(["The host name assay.invalid does not resolve: check --instance for a typo."]);
+    expect(policy.sleeps).toEqual([]);
   });
 
   it("splits a batch answered 413 until it fits, each half with its own key", async () => {

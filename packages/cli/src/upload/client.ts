@@ -7,6 +7,8 @@ import {
   PayloadTooLargeError,
   PROXY_AUTH_HINT,
 } from "./errors.js";
+import { type Answer, sendWithNodeHttp } from "./http.js";
+import { classifyNetworkError } from "./network.js";
 import { backoffDelayMs, isRetryableStatus, type RetryPolicy, retryAfterDelayMs } from "./retry.js";
 
 export interface ApiClientOptions {
@@ -45,6 +47,11 @@ export class ApiClient {
     return this.request<T>("POST", path, JSON.stringify(body), {});
   }
 
+  /** POSTs a body that is already JSON (text or UTF-8 bytes, serialised while the previous request ran). */
+  async postSerialized<T = unknown>(path: string, json: string | Uint8Array): Promise<T> {
+    return this.request<T>("POST", path, json, {});
+  }
+
   /**
    * GETs `/api/v1<path>` and returns the parsed JSON answer, with the same retries as a POST;
    * `budget` lowers the retry counts for requests that are only nice to have.
@@ -56,7 +63,7 @@ export class ApiClient {
   private async request<T>(
     method: "GET" | "POST",
     path: string,
-    payload: string | undefined,
+    payload: string | Uint8Array | undefined,
     budget: RequestBudget,
   ): Promise<T> {
     const { logger } = this.options;
@@ -76,14 +83,16 @@ export class ApiClient {
 
     for (;;) {
       logger.debug(() => `Request: ${method} ${url}${idempotencyKey ? ` (Idempotency-Key ${idempotencyKey})` : ""}`);
-      if (payload !== undefined) logger.debug(() => `Request body: ${clip(payload)}`);
-      let response: Response;
+      if (payload !== undefined) logger.debug(() => `Request body: ${clip(Buffer.from(payload).toString("utf8"))}`);
+      let response: Answer;
       try {
         response = await this.send(method, url, payload, idempotencyKey);
       } catch (error) {
-        const message = describeNetworkError(error, policy.requestTimeoutMs) + this.viaProxy();
+        const failure = classifyNetworkError(error, policy.requestTimeoutMs);
+        const message = failure.message + this.viaProxy();
         // Wrong or missing proxy credentials do not heal by waiting: fail at once.
         if (isProxyAuthFailure(message)) throw new ConnectionError(message, [PROXY_AUTH_HINT]);
+        if (!failure.transient) throw new ConnectionError(message, failure.hints);
         if (failures >= policy.maxRetries) throw new ConnectionError(message);
         const delay = backoffDelayMs(policy, failures++);
         logger.warn(`Connection error: ${message}; retrying in ${seconds(delay)} (${failures}/${policy.maxRetries})`);
@@ -91,7 +100,7 @@ export class ApiClient {
         continue;
       }
 
-      const text = await response.text();
+      const { text } = response;
       logger.debug(() => `Response: ${response.status} ${clip(text)}`);
       if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
 
@@ -116,14 +125,17 @@ export class ApiClient {
     }
   }
 
+  /**
+   * One attempt, body read included. The timeout is a timer cleared when the answer is read:
+   * AbortSignal.timeout() would keep every request's signal (and what it references) alive for
+   * the whole timeout, thousands of them in a long upload.
+   */
   private async send(
     method: "GET" | "POST",
     url: string,
-    payload: string | undefined,
+    payload: string | Uint8Array | undefined,
     idempotencyKey: string | undefined,
-  ): Promise<Response> {
-    this.fetcher ??= this.options.proxy ? proxiedFetch(this.options.proxy) : Promise.resolve(fetch);
-    const send = await this.fetcher;
+  ): Promise<Answer> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
       "User-Agent": this.options.userAgent,
@@ -131,12 +143,21 @@ export class ApiClient {
     };
     if (payload !== undefined) headers["Content-Type"] = "application/json";
     if (idempotencyKey !== undefined) headers["Idempotency-Key"] = idempotencyKey;
-    return send(url, {
-      method,
-      headers,
-      body: payload,
-      signal: AbortSignal.timeout(this.options.policy.requestTimeoutMs),
-    });
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("The request timed out", "TimeoutError")),
+      this.options.policy.requestTimeoutMs,
+    );
+    try {
+      const options = { method, headers, body: payload, signal: controller.signal };
+      if (!this.options.proxy) return await sendWithNodeHttp(url, options);
+      this.fetcher ??= proxiedFetch(this.options.proxy);
+      const response = await (await this.fetcher)(url, options);
+      const text = await response.text();
+      return { status: response.status, ok: response.ok, headers: response.headers, text };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private viaProxy(): string {
@@ -165,20 +186,6 @@ export function redactCredentials(address: string): string {
   } catch {
     return address;
   }
-}
-
-/** undici hides the useful part (`connect ECONNREFUSED …`) in `cause`; dig it out. */
-export function describeNetworkError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return `Timeout of ${timeoutMs}ms exceeded`;
-  }
-  let current: unknown = error;
-  let message = error instanceof Error ? error.message : String(error);
-  while (current instanceof Error && current.cause !== undefined) {
-    current = current.cause;
-    if (current instanceof Error && current.message) message = current.message;
-  }
-  return message;
 }
 
 function parseJson(text: string): unknown {

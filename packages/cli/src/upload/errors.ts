@@ -37,7 +37,11 @@ function messageOf(body: unknown): string | undefined {
 }
 
 function detailLines(status: number, body: unknown): string[] {
-  if (status === 401) return ["Please verify your Testmo API token"];
+  // Testmo's CLI prints "Please verify your Testmo API token"; the token may be for an Assay server.
+  if (status === 401) return ["Please verify your API token (ASSAY_TOKEN or TESTMO_TOKEN)"];
+  if (status === 403)
+    return ["The token's user may not do this here: ask a project manager for a role that allows it."];
+  if (status === 404) return ["Check --instance (the server's address) and the ID you passed."];
   if (status === 407) return [PROXY_AUTH_HINT];
   if (status !== 422 || !body || typeof body !== "object" || !("errors" in body)) return [];
   const errors = body.errors;
