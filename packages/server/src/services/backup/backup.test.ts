@@ -1,8 +1,11 @@
+import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { BACKENDS, createPostgresDatabase } from "../../test-support/backends.js";
 import { ApiClient } from "../../test-support/http.js";
 import { listening, runMain, type Spawned, spawnMain, terminate } from "../../test-support/spawn.js";
 
@@ -32,10 +35,51 @@ function envFor(dataDir: string): Record<string, string> {
   };
 }
 
-async function startOn(dataDir: string): Promise<ApiClient> {
-  const server = spawnMain(["start"], envFor(dataDir));
+async function startOn(dataDir: string, extra: Record<string, string> = {}): Promise<ApiClient> {
+  const server = spawnMain(["start"], { ...envFor(dataDir), ...extra });
   servers.push(server);
   return new ApiClient(await listening(server), envFor(dataDir).ASSAY_ADMIN_TOKEN!);
+}
+
+/**
+ * Keeps uploading on two workers until `enough` uploads are acknowledged, runs `snapshot`, then stops;
+ * returns the uploads acknowledged before the snapshot began and all of them.
+ */
+async function snapshotDuringUploads(api: ApiClient, snapshot: () => Promise<void>, enough = 6) {
+  const caseId = (await api.post("/projects/1/cases", { cases: [{ name: "With files" }] })).body.result[0].id;
+  const done: Uploaded[] = [];
+  let stop = false;
+  const worker = async (w: number) => {
+    for (let i = 0; !stop; i++) done.push(await uploadOnce(api, caseId, `w${w}i${i}`));
+  };
+  const workers = [worker(0), worker(1)];
+  while (done.length < enough) await new Promise((resolve) => setTimeout(resolve, 50));
+  const beforeSnapshot = [...done];
+  try {
+    await snapshot();
+  } finally {
+    stop = true;
+    await Promise.all(workers);
+  }
+  return { beforeSnapshot, all: done };
+}
+
+/** Every upload acknowledged before the snapshot is in the copy, whole; whatever else it holds is consistent. */
+async function expectIntactCopy(copy: ApiClient, uploads: { beforeSnapshot: Uploaded[]; all: Uploaded[] }) {
+  for (const upload of uploads.beforeSnapshot) {
+    const run = await copy.get(`/automation/runs/${upload.runId}`);
+    expect(run.status).toBe(200);
+    expect(run.body.result).toMatchObject({ is_completed: true, total_count: TESTS_PER_RUN });
+    expect(await download(copy, upload.attachmentId)).toBe(upload.content);
+  }
+  const runs = await copy.get("/projects/1/automation/runs?per_page=100");
+  for (const run of runs.body.result) {
+    if (run.is_completed) expect(run.total_count).toBe(TESTS_PER_RUN);
+  }
+  for (const upload of uploads.all.slice(uploads.beforeSnapshot.length)) {
+    const body = await download(copy, upload.attachmentId);
+    if (body !== null) expect(body).toBe(upload.content);
+  }
 }
 
 interface Uploaded {
@@ -50,47 +94,19 @@ describe("backup and restore (SQLite)", () => {
   }, async () => {
     const source = tempDir();
     const api = await startOn(source);
-    const caseId = (await api.post("/projects/1/cases", { cases: [{ name: "With files" }] })).body.result[0].id;
-
-    const done: Uploaded[] = [];
-    let stop = false;
-    const worker = async (w: number) => {
-      for (let i = 0; !stop; i++) done.push(await uploadOnce(api, caseId, `w${w}i${i}`));
-    };
-    const workers = [worker(0), worker(1)];
-    while (done.length < 6) await new Promise((resolve) => setTimeout(resolve, 50));
-
-    const beforeBackup = [...done];
     const file = path.join(tempDir(), "assay.tar.gz");
-    const backup = await runMain(["backup", "--to", file], envFor(source));
-    expect(backup.stderr).toBe("");
-    expect(backup.code).toBe(0);
-    expect(backup.stdout).toMatch(/^Backed up the database \([\d.]+ MiB\) and \d+ stored files to /);
-    stop = true;
-    await Promise.all(workers);
+    const uploads = await snapshotDuringUploads(api, async () => {
+      const backup = await runMain(["backup", "--to", file], envFor(source));
+      expect(backup.stderr).toBe("");
+      expect(backup.code).toBe(0);
+      expect(backup.stdout).toMatch(/^Backed up the database \([\d.]+ MiB\) and \d+ stored files to /);
+    });
 
     const target = path.join(tempDir(), "restored");
     const restored = await runMain(["restore", "--from", file], envFor(target));
     expect(restored.stderr).toBe("");
     expect(restored.code).toBe(0);
-    const copy = await startOn(target);
-
-    // Everything acknowledged before the backup began is there, whole.
-    for (const upload of beforeBackup) {
-      const run = await copy.get(`/automation/runs/${upload.runId}`);
-      expect(run.status).toBe(200);
-      expect(run.body.result).toMatchObject({ is_completed: true, total_count: TESTS_PER_RUN });
-      expect(await download(copy, upload.attachmentId)).toBe(upload.content);
-    }
-    // Whatever else the copy holds is consistent: each completed run whole, each attachment row with its file.
-    const runs = await copy.get("/projects/1/automation/runs?per_page=100");
-    for (const run of runs.body.result) {
-      if (run.is_completed) expect(run.total_count).toBe(TESTS_PER_RUN);
-    }
-    for (const upload of done.slice(beforeBackup.length)) {
-      const body = await download(copy, upload.attachmentId);
-      if (body !== null) expect(body).toBe(upload.content);
-    }
+    await expectIntactCopy(await startOn(target), uploads);
   });
 
   it("refuses to restore into a data directory that is not empty", async () => {
@@ -125,6 +141,36 @@ describe("backup and restore (SQLite)", () => {
     const result = await runMain(["backup", "--to", path.join(tempDir(), "x.tar.gz")], envFor(tempDir()));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/There is no database to back up: .*assay\.sqlite does not exist/);
+  });
+});
+
+/** docs/operations.md's PostgreSQL recipe: pg_dump, then a copy of the files directory; pg_restore and unpack. */
+describe.runIf(BACKENDS.includes("postgres"))("backup and restore (PostgreSQL, docs/operations.md)", () => {
+  const exec = promisify(execFile);
+  const databases: { drop(): Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const server of servers.splice(0)) await terminate(server);
+    for (const database of databases) await database.drop();
+  });
+
+  it("restores a pg_dump and a files copy taken during uploads with every completed run intact", {
+    timeout: 300_000,
+  }, async () => {
+    const [live, copyDb] = [await createPostgresDatabase(), await createPostgresDatabase()];
+    databases.push(live, copyDb);
+    const source = tempDir();
+    const api = await startOn(source, { ASSAY_DATABASE_URL: live.url });
+    const dump = path.join(tempDir(), "assay.dump");
+    const files = path.join(tempDir(), "assay-files.tar.gz");
+    const uploads = await snapshotDuringUploads(api, async () => {
+      await exec("pg_dump", ["--format=custom", `--file=${dump}`, live.url]);
+      await exec("tar", ["-czf", files, "-C", source, "attachments"]);
+    });
+
+    await exec("pg_restore", ["--no-owner", `--dbname=${copyDb.url}`, dump]);
+    const target = tempDir();
+    await exec("tar", ["-xzf", files, "-C", target]);
+    await expectIntactCopy(await startOn(target, { ASSAY_DATABASE_URL: copyDb.url }), uploads);
   });
 });
 
