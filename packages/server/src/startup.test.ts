@@ -58,8 +58,13 @@ describe("start-up failures", () => {
   });
 
   it("unreachable PostgreSQL names ASSAY_DATABASE_URL", async () => {
-    const env = baseEnv({ ASSAY_DATABASE_URL: "postgres://postgres@127.0.0.1:1/assay" });
-    await expectStartFailure(env, "ASSAY_DATABASE_URL", /127\.0\.0\.1:1 is unreachable \(ECONNREFUSED\)/);
+    const port = await closedPort();
+    const env = baseEnv({ ASSAY_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/assay` });
+    await expectStartFailure(
+      env,
+      "ASSAY_DATABASE_URL",
+      new RegExp(`127\\.0\\.0\\.1:${port} is unreachable \\(ECONNREFUSED\\)`),
+    );
   });
 
   it.runIf(BACKENDS.includes("postgres"))("a missing PostgreSQL database names it and ASSAY_DATABASE_URL", async () => {
@@ -146,3 +151,12 @@ describe("assay-server usage", () => {
     expect(stdout).not.toContain("assay_admin_token_for_list_test");
   });
 });
+
+/** A port nothing listens on: one the system just handed out and this test closed again. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
