@@ -6,6 +6,7 @@ import { CliError } from "./commands/errors.js";
 import { junitResultParser } from "./commands/junit-adapter.js";
 import { buildProgram, type ProgramState } from "./commands/program.js";
 import { Logger, resolveAnsi } from "./output/logger.js";
+import { ignoreClosedOutput, keepYoungGenerationSmall } from "./process/runtime.js";
 import { retryPolicyFromEnv } from "./upload/retry.js";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -51,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+keepYoungGenerationSmall();
+ignoreClosedOutput();
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -106,5 +108,22 @@ describe.skipIf(!existsSync(cliMain))("assay process", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("from child\n");
     expect(result.stderr).toBe("");
+  });
+
+  it("keeps going quietly when its stdout is closed early (`assay … | head -1`)", async () => {
+    const child = spawn(
+      process.execPath,
+      [cliMain, ...submitArgs(), "--", "sh", "-c", "i=0; while [ $i -lt 5000 ]; do echo line $i; i=$((i+1)); done"],
+      { cwd: dir, env: { ...process.env, CI: "true", ASSAY_TOKEN: "t" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout.once("data", () => child.stdout.destroy());
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = (await once(child, "close")) as [number];
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
+    expect(code).toBe(0);
+    expect(api.appendedTests()).toHaveLength(5);
   });
 });

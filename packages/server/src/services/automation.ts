@@ -6,6 +6,7 @@ import {
   type CompleteAutomationRunThread,
   type CreateAutomationRun,
   type CreateAutomationRunThread,
+  STATUS_SLOTS,
   TestOutcome,
 } from "@assay/api";
 import type { Transaction } from "kysely";
@@ -335,8 +336,25 @@ export async function completeThread(
 
 type Counted = { [K in `count_${number}`]?: number };
 
+/** `count_<id>` for every status slot, built once: reads sit on every run, session and thread presented. */
+const COUNT_COLUMNS = Array.from({ length: STATUS_SLOTS + 1 }, (_, id) => `count_${id}`);
+
 export function countOf(row: Counted, statusId: number): number {
-  return (row as Record<string, number>)[`count_${statusId}`] ?? 0;
+  return (row as Record<string, number>)[COUNT_COLUMNS[statusId] ?? `count_${statusId}`] ?? 0;
+}
+
+/** A row's counts by status id (index 0 unused), read once instead of once per field that needs them. */
+export function countVector(row: Counted): number[] {
+  const counts = new Array<number>(STATUS_SLOTS + 1).fill(0);
+  for (let id = 1; id <= STATUS_SLOTS; id++) counts[id] = countOf(row, id);
+  return counts;
+}
+
+/** Element-wise sum of count vectors (a run's counts are its threads'). */
+export function sumCountVectors(vectors: readonly number[][]): number[] {
+  const total = new Array<number>(STATUS_SLOTS + 1).fill(0);
+  for (const vector of vectors) for (let id = 1; id <= STATUS_SLOTS; id++) total[id]! += vector[id] ?? 0;
+  return total;
 }
 
 /** Success when no test is in a failed status, failure otherwise. */

@@ -6,22 +6,40 @@ import type {
   AutomationRunThread,
 } from "@assay/api";
 import { STATUS_SLOTS } from "@assay/api";
-import { countOf, threadElapsed } from "../../services/automation.js";
+import { countVector, sumCountVectors, threadElapsed } from "../../services/automation.js";
 import type { StatusCatalog } from "../../services/statuses.js";
 import type { ResourceRow, RunRow, ThreadRow } from "../../storage/repositories/automation.js";
 
 type Counts = (statusId: number) => number;
 
+/** `status<N>_count` by slot, built once (they name every run, thread and session presented). */
+const STATUS_COUNT_FIELDS = Array.from({ length: STATUS_SLOTS }, (_, n) => `status${n}_count`);
+
 /** Testmo's counter fields from per-status counts: untested = status 1, statusN = status N+1. */
 export function presentCounts(statuses: StatusCatalog, count: Counts) {
-  const fields: Record<string, number> = { untested_count: count(1) };
-  for (let n = 1; n < STATUS_SLOTS; n++) fields[`status${n}_count`] = count(n + 1);
-  const summary = statuses.summarize(count);
-  fields.success_count = summary.success;
-  fields.failure_count = summary.failure;
-  fields.completed_count = summary.completed;
-  fields.total_count = summary.total;
-  return fields;
+  const vector = new Array<number>(STATUS_SLOTS + 1).fill(0);
+  for (let id = 1; id <= STATUS_SLOTS; id++) vector[id] = count(id);
+  return presentCountVector(statuses, vector);
+}
+
+/**
+ * The same from a vector indexed by status id (see `countVector`), written into `into`. Writing into
+ * the presented object keeps it a fast-properties object; spreading a 30-key record into a literal
+ * cost about 10 µs per run or thread, most of a 100-run page's presenting time.
+ */
+export function presentCountVector(
+  statuses: StatusCatalog,
+  counts: readonly number[],
+  into: Record<string, unknown> = {},
+): Record<string, number> {
+  into.untested_count = counts[1] ?? 0;
+  for (let n = 1; n < STATUS_SLOTS; n++) into[STATUS_COUNT_FIELDS[n]!] = counts[n + 1] ?? 0;
+  const summary = statuses.summarize((id) => counts[id] ?? 0);
+  into.success_count = summary.success;
+  into.failure_count = summary.failure;
+  into.completed_count = summary.completed;
+  into.total_count = summary.total;
+  return into as Record<string, number>;
 }
 
 interface Grouped {
@@ -69,8 +87,13 @@ function groupResources(rows: readonly ResourceRow[]): Map<string, Grouped> {
 
 const EMPTY: Grouped = { artifacts: [], fields: [], links: [] };
 
-export function presentThread(statuses: StatusCatalog, thread: ThreadRow, resources: Grouped): AutomationRunThread {
-  return {
+export function presentThread(
+  statuses: StatusCatalog,
+  thread: ThreadRow,
+  resources: Grouped,
+  counts: readonly number[] = countVector(thread),
+): AutomationRunThread {
+  const presented: Record<string, unknown> = {
     id: thread.id,
     index: thread.index,
     name: null,
@@ -81,12 +104,13 @@ export function presentThread(statuses: StatusCatalog, thread: ThreadRow, resour
     is_completed: thread.is_completed === 1,
     artifacts: resources.artifacts,
     fields: resources.fields,
-    ...presentCounts(statuses, (id) => countOf(thread, id)),
-    created_at: thread.created_at,
-    created_by: thread.created_by ?? 0,
-    completed_at: thread.completed_at,
-    completed_by: thread.completed_by,
-  } as AutomationRunThread;
+  };
+  presentCountVector(statuses, counts, presented);
+  presented.created_at = thread.created_at;
+  presented.created_by = thread.created_by ?? 0;
+  presented.completed_at = thread.completed_at;
+  presented.completed_by = thread.completed_by;
+  return presented as unknown as AutomationRunThread;
 }
 
 /** Rows → Testmo's AutomationRun objects, with threads, resources and counts summed over threads. */
@@ -97,11 +121,18 @@ export function presentRuns(
   resources: readonly ResourceRow[],
 ): AutomationRun[] {
   const grouped = groupResources(resources);
+  const threadsByRun = new Map<number, ThreadRow[]>();
+  for (const thread of threads) {
+    const own = threadsByRun.get(thread.run_id);
+    if (own) own.push(thread);
+    else threadsByRun.set(thread.run_id, [thread]);
+  }
   return runs.map((run) => {
-    const own = threads.filter((t) => t.run_id === run.id);
+    const own = threadsByRun.get(run.id) ?? [];
+    const threadCounts = own.map(countVector);
     const runResources = grouped.get(`${run.id}:`) ?? EMPTY;
     const completed = own.filter((t) => t.is_completed === 1).length;
-    return {
+    const presented: Record<string, unknown> = {
       id: run.id,
       project_id: run.project_id,
       source_id: run.source_id,
@@ -115,17 +146,20 @@ export function presentRuns(
       fields: runResources.fields,
       links: runResources.links,
       tags: JSON.parse(run.tags) as string[],
-      threads: own.map((t) => presentThread(statuses, t, grouped.get(`${run.id}:${t.id}`) ?? EMPTY)),
-      ...presentCounts(statuses, (id) => own.reduce((sum, t) => sum + countOf(t, id), 0)),
-      thread_count: own.length,
-      thread_active_count: own.length - completed,
-      thread_completed_count: completed,
-      created_at: run.created_at,
-      created_by: run.created_by ?? 0,
-      updated_at: run.updated_at,
-      updated_by: run.updated_by,
-      completed_at: run.completed_at,
-      completed_by: run.completed_by,
-    } as AutomationRun;
+      threads: own.map((t, i) =>
+        presentThread(statuses, t, grouped.get(`${run.id}:${t.id}`) ?? EMPTY, threadCounts[i]),
+      ),
+    };
+    presentCountVector(statuses, sumCountVectors(threadCounts), presented);
+    presented.thread_count = own.length;
+    presented.thread_active_count = own.length - completed;
+    presented.thread_completed_count = completed;
+    presented.created_at = run.created_at;
+    presented.created_by = run.created_by ?? 0;
+    presented.updated_at = run.updated_at;
+    presented.updated_by = run.updated_by;
+    presented.completed_at = run.completed_at;
+    presented.completed_by = run.completed_by;
+    return presented as unknown as AutomationRun;
   });
 }
