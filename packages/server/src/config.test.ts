@@ -29,6 +29,7 @@ describe("loadConfig", () => {
     [{ ASSAY_ADMIN_EMAIL: "a b@example.com" }, "ASSAY_ADMIN_EMAIL"],
     [{ ASSAY_METRICS_TOKEN: "short" }, "ASSAY_METRICS_TOKEN"],
     [{ ASSAY_SHUTDOWN_GRACE_SECONDS: "0" }, "ASSAY_SHUTDOWN_GRACE_SECONDS"],
+    [{ ASSAY_DATABASE_CONNECT_TIMEOUT_SECONDS: "0" }, "ASSAY_DATABASE_CONNECT_TIMEOUT_SECONDS"],
     [{ ASSAY_SQLITE_SYNCHRONOUS: "off" }, "ASSAY_SQLITE_SYNCHRONOUS"],
   ])("rejects %o naming the variable", (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -9,6 +9,7 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string | null;
+  databaseConnectTimeoutSeconds: number;
   /** SQLite's synchronous mode: normal (default) can lose the last commits on power failure, full cannot. */
   sqliteSynchronous: "normal" | "full";
   redisUrl: string | null;
@@ -79,6 +80,12 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     name: "ASSAY_DATABASE_URL",
     default: "(unset)",
     description: "A postgres:// URL switches storage to PostgreSQL; unset means embedded SQLite",
+  },
+  {
+    name: "ASSAY_DATABASE_CONNECT_TIMEOUT_SECONDS",
+    default: "10",
+    description:
+      "Seconds a new PostgreSQL connection may take before start-up (or the request) fails with a clear error",
   },
   {
     name: "ASSAY_SQLITE_SYNCHRONOUS",
@@ -412,5 +419,6 @@ export function loadConfig(env: Env = process.env): Config {
     sessionMaxDays: integer(env, "ASSAY_SESSION_MAX_DAYS", 30, 1, 366),
     metricsToken,
     shutdownGraceSeconds: integer(env, "ASSAY_SHUTDOWN_GRACE_SECONDS", 30, 1, 3600),
+    databaseConnectTimeoutSeconds: integer(env, "ASSAY_DATABASE_CONNECT_TIMEOUT_SECONDS", 10, 1, 600),
   };
 }

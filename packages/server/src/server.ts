@@ -199,12 +199,23 @@ function databaseError(error: unknown, config: Config): Error {
       `ASSAY_DATABASE_URL: PostgreSQL on ${where} refused the user "${decodeURIComponent(url.username)}" (${describe(error)}): fix the user or password in the URL.`,
     );
   }
+  if (isConnectTimeout(error)) {
+    return new StartupError(
+      `ASSAY_DATABASE_URL: PostgreSQL on ${where} did not answer within ${config.databaseConnectTimeoutSeconds} s (ASSAY_DATABASE_CONNECT_TIMEOUT_SECONDS): check that the host and port are right and that a firewall lets the connection through.`,
+    );
+  }
   if (code && UNREACHABLE.has(code)) {
     return new StartupError(
       `ASSAY_DATABASE_URL: PostgreSQL on ${where} is unreachable (${code}): start it, or fix the host and port in the URL.`,
     );
   }
   return new StartupError(`ASSAY_DATABASE_URL: PostgreSQL on ${where} could not be used: ${describe(error)}.`);
+}
+
+/** pg's pool and client say so only in words: "timeout exceeded when trying to connect", "…due to connection timeout". */
+function isConnectTimeout(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : "";
+  return /timeout exceeded when trying to connect|connection timeout/i.test(message);
 }
 
 function listenError(error: unknown, config: Config): Error {

@@ -67,6 +67,27 @@ describe("start-up failures", () => {
     );
   });
 
+  it("PostgreSQL that accepts the connection but never answers fails after the connect timeout", async () => {
+    // what a host behind a firewall that drops packets looks like once the SYN gets through
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      await expectStartFailure(
+        baseEnv({
+          ASSAY_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/assay`,
+          ASSAY_DATABASE_CONNECT_TIMEOUT_SECONDS: "1",
+        }),
+        "ASSAY_DATABASE_URL",
+        new RegExp(`127\\.0\\.0\\.1:${port} did not answer within 1 s \\(ASSAY_DATABASE_CONNECT_TIMEOUT_SECONDS\\)`),
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it.runIf(BACKENDS.includes("postgres"))("a missing PostgreSQL database names it and ASSAY_DATABASE_URL", async () => {
     const url = new URL(TEST_POSTGRES_URL);
     url.pathname = "/assay_no_such_database";

@@ -27,8 +27,10 @@ export function openStorage(options: {
   databaseUrl: string | null;
   dataDir: string;
   sqliteSynchronous?: "normal" | "full";
+  /** How long a new PostgreSQL connection may take (a host that drops packets would hang forever). */
+  databaseConnectTimeoutSeconds?: number;
 }): Storage {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.databaseConnectTimeoutSeconds);
   fs.mkdirSync(options.dataDir, { recursive: true });
   return openSqlite(path.join(options.dataDir, "assay.sqlite"), options.sqliteSynchronous);
 }
@@ -125,8 +127,8 @@ class CommitHookDriver implements Driver {
   }
 }
 
-export function openPostgres(connectionString: string): Storage {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+export function openPostgres(connectionString: string, connectTimeoutSeconds = 10): Storage {
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: connectTimeoutSeconds * 1000 });
   const authCache = new AuthCache();
   const db = new Kysely<Database>({
     dialect: withCommitHook(new PostgresDialect({ pool }), () => authCache.afterTransaction()),
