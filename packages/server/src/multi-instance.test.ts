@@ -173,6 +173,13 @@ describe.runIf(redisServerInstalled)("Redis outage mid-traffic", () => {
     expect(during.every((r) => !Number.isNaN(remaining(r)))).toBe(true);
     // This instance's own budget: 30 requests, whatever Redis had counted.
     expect(during.filter((r) => r.status === 200)).toHaveLength(30);
+    // Web sign-in keeps its failure count in this process too: a wrong password is still a plain 401.
+    const signIn = await fetch(`${api.baseUrl}/api/v1/x/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@localhost", password: "not the password" }),
+    });
+    expect(signIn.status).toBe(401);
 
     redis = await startRedis(redisPort);
     await until(() => output.includes("Redis is reachable again"), "the recovery line");

@@ -47,6 +47,8 @@ export class SignInLimiter {
             ...options,
             storeClient: store.redis,
             keyPrefix: `${store.keyPrefix}:${name}`,
+            // while Redis is down, count in this process at once instead of queueing behind reconnects
+            rejectIfRedisNotReady: true,
             insuranceLimiter: new RateLimiterMemory(options),
           })
         : new RateLimiterMemory(options);
