@@ -53,7 +53,6 @@ program
       );
     }
     if (server.adminPasswordLink) process.stdout.write(passwordLinkText(config.adminEmail, server.adminPasswordLink));
-    process.stdout.write(`Assay listening on ${server.url}\n`);
     let stopping = false;
     const stop = async (signal: string) => {
       // A repeated signal changes nothing: npm and process-group kills (systemd, Ctrl-C) often deliver two.
@@ -68,6 +67,8 @@ program
     };
     process.on("SIGINT", () => void stop("SIGINT"));
     process.on("SIGTERM", () => void stop("SIGTERM"));
+    // Only now: whoever waits for this line may signal at once, and must reach the handlers above.
+    process.stdout.write(`Assay listening on ${server.url}\n`);
   });
 
 const roleOption = new Option("--role <role>", "global role").choices(Object.keys(ROLE_NAMES)).default("tester");

@@ -47,8 +47,10 @@ describe.each(BACKENDS)("graceful shutdown on %s", (backend) => {
         // After some appends are through, stop the server while the others are in flight.
         // A second SIGTERM, as npm forwarding a group kill delivers: it must not cut the open appends.
         if (sent === 24) {
-          signalled = terminate(server, 60_000);
-          setTimeout(() => server.child.kill("SIGTERM"), 50);
+          // `server` is reassigned to the restarted one below: the second signal is for this one only
+          const stopping = server;
+          signalled = terminate(stopping, 60_000);
+          setTimeout(() => stopping.child.kill("SIGTERM"), 50);
         }
         const response = await api
           .post(`/automation/runs/threads/${threads[w]}/append`, { tests })

@@ -19,15 +19,25 @@ import { runRoutes } from "./runs/routes.js";
 import { sessionRoutes } from "./sessions/routes.js";
 import { userRoutes } from "./users/routes.js";
 import { xAdminRoutes } from "./x-admin/routes.js";
+import { xCaseRoutes } from "./x-cases/routes.js";
 import { xFailureGroupRoutes } from "./x-failure-groups/routes.js";
+import { xFolderRoutes } from "./x-folders/routes.js";
+import { xGroupRoutes } from "./x-groups/routes.js";
 import { xInsightCaseRoutes } from "./x-insight-cases/routes.js";
 import { xInviteRoutes } from "./x-invites/routes.js";
+import { xManualRunRoutes } from "./x-manual-runs/routes.js";
 import { xMeTokenRoutes } from "./x-me-tokens/routes.js";
+import { xMilestoneRoutes } from "./x-milestones/routes.js";
 import { xProjectPermissionRoutes } from "./x-project-permissions/routes.js";
+import { xProjectRoutes } from "./x-projects/routes.js";
 import { xRetentionRoutes } from "./x-retention/routes.js";
 import { xRunInsightRoutes } from "./x-run-insights/routes.js";
+import { xRunResultRoutes } from "./x-run-results/routes.js";
 import { xRunTestRoutes } from "./x-run-tests/routes.js";
+import { xSessionRoutes } from "./x-sessions/routes.js";
+import { xTokenRoutes } from "./x-tokens/routes.js";
 import { xTrendRoutes } from "./x-trends/routes.js";
+import { xUserRoutes } from "./x-users/routes.js";
 
 /** Every authenticated /api/v1 resource; each folder holds its routes, schemas, presenter and tests. */
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
@@ -51,13 +61,23 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await roleRoutes(app);
   await projectUserRoutes(app);
   await xAdminRoutes(app);
+  await xUserRoutes(app);
+  await xGroupRoutes(app);
+  await xProjectRoutes(app);
+  await xTokenRoutes(app);
   await xRetentionRoutes(app);
   await xRunInsightRoutes(app);
   await xRunTestRoutes(app);
+  await xManualRunRoutes(app);
+  await xRunResultRoutes(app);
   await xFailureGroupRoutes(app);
   await xTrendRoutes(app);
   await xInsightCaseRoutes(app);
   await xInviteRoutes(app);
   await xMeTokenRoutes(app);
   await xProjectPermissionRoutes(app);
+  await xCaseRoutes(app);
+  await xFolderRoutes(app);
+  await xSessionRoutes(app);
+  await xMilestoneRoutes(app);
 }

@@ -156,6 +156,24 @@ async function newPasswordUser(f: Fixture): Promise<string> {
   return set.body.result.user.email;
 }
 
+/** Name prefix of the projects the matrix creates through /x/projects. */
+const MATRIX_PROJECT = "matrix-project-";
+
+/**
+ * A new project is open to everyone's global role; the matrix's ones get "no access" by default, so they
+ * join no one to anyone (the cross-project suite needs its outsider to share nothing with project A).
+ */
+async function closeMatrixProjects(f: Fixture): Promise<void> {
+  const projects = await f.admin.get("/projects?per_page=100");
+  for (const project of projects.body.result as { id: number; name: string }[]) {
+    if (!project.name.startsWith(MATRIX_PROJECT)) continue;
+    const res = await f.admin.request("PUT", `/x/projects/${project.id}/access`, {
+      body: { default: true, role: null },
+    });
+    expect(res.status).toBe(204);
+  }
+}
+
 const TEXT_FILE = { name: "notes.txt", content: "hello" };
 
 async function newAttachment(f: Fixture): Promise<{ caseId: number; attachmentId: number }> {
@@ -171,6 +189,21 @@ async function newFolder(f: Fixture): Promise<number> {
   expect(res.status).toBe(201);
   return res.body.result[0].id;
 }
+
+/** A manual run of project A with one test; `result` adds a failed result to it. */
+async function newManualRun(f: Fixture, options: { result?: boolean } = {}) {
+  const res = await f.admin.post(`/x/projects/${f.projectId}/runs`, { name: f.unique(), case_ids: [await newCase(f)] });
+  expect(res.status).toBe(201);
+  const runId: number = res.body.result.id;
+  const testId: number = (await f.admin.get(`/x/runs/${runId}/tests`)).body.result[0].id;
+  if (!options.result) return { runId, testId, resultId: 0 };
+  const result = await f.admin.post(`/x/runs/${runId}/results`, { test_id: testId, status_id: 3 });
+  expect(result.status).toBe(201);
+  return { runId, testId, resultId: result.body.result.id as number };
+}
+
+/** Manual-run management ("manage_runs"): administrators and project managers only. */
+const manageRuns = (ok: number): Expected => ({ ...write(ok), tester: 403, apiUser: 403 });
 
 const ENDPOINTS: Endpoint[] = [
   // Current user, users, groups, roles, project users
@@ -331,6 +364,70 @@ const ENDPOINTS: Endpoint[] = [
     prepare: (f) => ({ path: `/sessions/${f.demo.sessionId}` }),
     expected: read(),
   },
+  // Assay's manual-run writes (/x): "manage_runs" to create, edit, assign, close; "results" to record
+  {
+    route: "GET /x/projects/{project_id}/configs",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/configs` }),
+    expected: read(),
+  },
+  {
+    route: "POST /x/projects/{project_id}/runs",
+    prepare: async (f) => ({
+      path: `/x/projects/${f.projectId}/runs`,
+      body: { name: f.unique(), case_ids: [await newCase(f)] },
+    }),
+    expected: manageRuns(201),
+  },
+  {
+    route: "PATCH /x/runs/{run_id}",
+    prepare: async (f) => ({ path: `/x/runs/${(await newManualRun(f)).runId}`, body: { name: f.unique() } }),
+    expected: manageRuns(200),
+  },
+  {
+    route: "GET /x/runs/{run_id}/tests",
+    prepare: async (f) => ({ path: `/x/runs/${(await newManualRun(f)).runId}/tests` }),
+    expected: read(),
+  },
+  {
+    route: "POST /x/runs/{run_id}/assign",
+    prepare: async (f) => {
+      const { runId, testId } = await newManualRun(f);
+      return { path: `/x/runs/${runId}/assign`, body: { test_ids: [testId], assignee_id: null } };
+    },
+    expected: manageRuns(200),
+  },
+  {
+    route: "POST /x/runs/{run_id}/close",
+    prepare: async (f) => ({ path: `/x/runs/${(await newManualRun(f)).runId}/close`, body: {} }),
+    expected: manageRuns(200),
+  },
+  {
+    route: "POST /x/runs/{run_id}/results",
+    prepare: async (f) => {
+      const { runId, testId } = await newManualRun(f);
+      return { path: `/x/runs/${runId}/results`, body: { test_id: testId, status_id: 2, note: "matrix" } };
+    },
+    expected: write(201),
+  },
+  {
+    route: "POST /x/run-results/{run_result_id}/attachments",
+    prepare: async (f) => ({
+      path: `/x/run-results/${(await newManualRun(f, { result: true })).resultId}/attachments`,
+      files: [{ field: "file", ...TEXT_FILE }],
+    }),
+    expected: write(201),
+  },
+  {
+    route: "GET /x/run-result-attachments/{run_result_attachment_id}/download",
+    prepare: async (f) => {
+      const { resultId } = await newManualRun(f, { result: true });
+      const target = { path: `/x/run-results/${resultId}/attachments`, files: [{ field: "file", ...TEXT_FILE }] };
+      const res = await send(f.admin, "POST", target, f.admin.token!);
+      expect(res.status).toBe(201);
+      return { path: `/x/run-result-attachments/${res.body.result.id}/download` };
+    },
+    expected: read(),
+  },
   // Repository cases
   {
     route: "GET /projects/{project_id}/cases",
@@ -414,6 +511,38 @@ const ENDPOINTS: Endpoint[] = [
     prepare: async (f) => ({ path: `/projects/${f.projectId}/folders`, body: { ids: [await newFolder(f)] } }),
     expected: write(204),
   },
+  // Repository screens (Assay's /x extension): reads need view, writes the repository permission
+  {
+    route: "GET /x/cases/{case_id}",
+    prepare: async (f) => ({ path: `/x/cases/${await newCase(f)}` }),
+    expected: read(),
+  },
+  {
+    route: "PATCH /x/cases/{case_id}",
+    // A new case was never saved: its version is updated_at null.
+    prepare: async (f) => ({ path: `/x/cases/${await newCase(f)}`, body: { updated_at: null, name: f.unique() } }),
+    expected: write(200),
+  },
+  {
+    route: "GET /x/projects/{project_id}/cases",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/cases?search=a&include_subfolders=true` }),
+    expected: read(),
+  },
+  {
+    route: "GET /x/projects/{project_id}/repository",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/repository` }),
+    expected: read(),
+  },
+  {
+    route: "POST /x/folders/{folder_id}/move",
+    prepare: async (f) => ({ path: `/x/folders/${await newFolder(f)}/move`, body: { parent_id: null, position: 0 } }),
+    expected: write(200),
+  },
+  {
+    route: "GET /x/folders/{folder_id}/contents",
+    prepare: async (f) => ({ path: `/x/folders/${await newFolder(f)}/contents` }),
+    expected: read(),
+  },
   // Issue integrations are installation-wide (their "projects" are the issue tracker's)
   { route: "GET /issues/connections", prepare: () => ({ path: "/issues/connections" }), expected: anyone() },
   // Assay's /x extension (not Testmo): administrators only
@@ -435,6 +564,69 @@ const ENDPOINTS: Endpoint[] = [
   {
     route: "PUT /x/projects/{project_id}/access",
     prepare: (f) => ({ path: `/x/projects/${f.projectId}/access`, body: { user_id: f.insiderId, role: "read-only" } }),
+    expected: adminOnly(204),
+  },
+  // Administration (x-users, x-groups, x-projects, x-tokens): administrators only
+  {
+    route: "PATCH /x/users/{user_id}",
+    prepare: async (f) => {
+      const user = await f.admin.post("/x/users", { email: `${f.unique()}@example.com`, name: "Renamed later" });
+      return { path: `/x/users/${user.body.id}`, body: { name: "Renamed" } };
+    },
+    expected: adminOnly(200),
+  },
+  {
+    route: "PATCH /x/groups/{group_id}",
+    prepare: async (f) => {
+      const group = await f.admin.post("/x/groups", { name: f.unique() });
+      return { path: `/x/groups/${group.body.id}`, body: { name: f.unique() } };
+    },
+    expected: adminOnly(200),
+  },
+  {
+    route: "DELETE /x/groups/{group_id}",
+    prepare: async (f) => ({ path: `/x/groups/${(await f.admin.post("/x/groups", { name: f.unique() })).body.id}` }),
+    expected: adminOnly(204),
+  },
+  {
+    route: "DELETE /x/groups/{group_id}/members/{user_id}",
+    prepare: async (f) => {
+      const group = await f.admin.post("/x/groups", { name: f.unique(), members: [f.insiderId] });
+      return { path: `/x/groups/${group.body.id}/members/${f.insiderId}` };
+    },
+    expected: adminOnly(204),
+  },
+  {
+    route: "POST /x/projects",
+    prepare: async (f) => {
+      await closeMatrixProjects(f);
+      return { path: "/x/projects", body: { name: `${MATRIX_PROJECT}${f.unique()}` } };
+    },
+    expected: adminOnly(201),
+  },
+  {
+    route: "PATCH /x/projects/{project_id}",
+    prepare: async (f) => {
+      const project = await f.admin.post("/x/projects", { name: `${MATRIX_PROJECT}${f.unique()}` });
+      await closeMatrixProjects(f);
+      return { path: `/x/projects/${project.body.result.id}`, body: { is_completed: true } };
+    },
+    expected: adminOnly(200),
+  },
+  {
+    route: "GET /x/projects/{project_id}/access",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/access` }),
+    expected: adminOnly(200),
+  },
+  { route: "GET /x/tokens", prepare: () => ({ path: "/x/tokens" }), expected: adminOnly(200) },
+  {
+    route: "DELETE /x/tokens/{token_id}",
+    prepare: async (f) => {
+      const email = `${f.unique()}@example.com`;
+      const user = await f.admin.post("/x/users", { email, name: "Bot", is_api: true, token_name: "matrix" });
+      const tokens = await f.admin.get(`/x/tokens?user_id=${user.body.id}`);
+      return { path: `/x/tokens/${tokens.body.result[0].id}` };
+    },
     expected: adminOnly(204),
   },
   // Assay's /x test intelligence, runs and projects (not Testmo): reads need "view"
@@ -601,6 +793,78 @@ const ENDPOINTS: Endpoint[] = [
     prepare: (f) => ({ path: "/x/invites", body: { email: `${f.unique()}@example.com`, name: "Invited" } }),
     expected: adminOnly(201),
   },
+  // Assay's /x session recording (helper S): reads need "view", writes "results" (testers record sessions)
+  ...(() => {
+    const session = async (f: Fixture) =>
+      (await f.admin.post(`/x/projects/${f.projectId}/sessions`, { name: f.unique() })).body.result.id as number;
+    const attachment = async (f: Fixture) => {
+      const target = { path: `/x/sessions/${await session(f)}/attachments`, files: [{ field: "file", ...TEXT_FILE }] };
+      return (await send(f.admin, "POST", target, f.admin.token!)).body.result[0].id as number;
+    };
+    const sessionPath = async (f: Fixture, rest = "") => ({ path: `/x/sessions/${await session(f)}${rest}` });
+    return [
+      {
+        route: "POST /x/projects/{project_id}/sessions",
+        prepare: (f: Fixture) => ({ path: `/x/projects/${f.projectId}/sessions`, body: { name: f.unique() } }),
+        expected: write(201),
+      },
+      { route: "GET /x/sessions/{session_id}", prepare: (f: Fixture) => sessionPath(f), expected: read() },
+      {
+        route: "PATCH /x/sessions/{session_id}",
+        prepare: async (f: Fixture) => ({ ...(await sessionPath(f)), body: { notes: "seen", timer: "start" } }),
+        expected: write(200),
+      },
+      {
+        route: "POST /x/sessions/{session_id}/close",
+        prepare: (f: Fixture) => sessionPath(f, "/close"),
+        expected: write(200),
+      },
+      {
+        route: "GET /x/sessions/{session_id}/results",
+        prepare: (f: Fixture) => sessionPath(f, "/results"),
+        expected: read(),
+      },
+      {
+        route: "POST /x/sessions/{session_id}/results",
+        prepare: async (f: Fixture) => ({ ...(await sessionPath(f, "/results")), body: { status_id: 2 } }),
+        expected: write(201),
+      },
+      {
+        route: "GET /x/sessions/{session_id}/attachments",
+        prepare: (f: Fixture) => sessionPath(f, "/attachments"),
+        expected: read(),
+      },
+      {
+        route: "POST /x/sessions/{session_id}/attachments",
+        prepare: async (f: Fixture) => ({
+          ...(await sessionPath(f, "/attachments")),
+          files: [{ field: "file", ...TEXT_FILE }],
+        }),
+        expected: write(201),
+      },
+      {
+        route: "GET /x/session-attachments/{attachment_id}/download",
+        prepare: async (f: Fixture) => ({ path: `/x/session-attachments/${await attachment(f)}/download` }),
+        expected: read(),
+      },
+    ];
+  })(),
+  // Assay's /x milestones (helper S): writes need "manageRuns" (project managers), the progress read "view"
+  {
+    route: "POST /x/projects/{project_id}/milestones",
+    prepare: (f) => ({ path: `/x/projects/${f.projectId}/milestones`, body: { name: f.unique() } }),
+    expected: { ...write(201), tester: 403, apiUser: 403 },
+  },
+  {
+    route: "PATCH /x/milestones/{milestone_id}",
+    prepare: (f) => ({ path: `/x/milestones/${f.demo.milestoneId}`, body: { note: f.unique() } }),
+    expected: { ...write(200), tester: 403, apiUser: 403 },
+  },
+  {
+    route: "GET /x/milestones/{milestone_id}/progress",
+    prepare: (f) => ({ path: `/x/milestones/${f.demo.milestoneId}/progress` }),
+    expected: read(),
+  },
 ];
 
 function methodOf(route: string): string {
@@ -636,7 +900,9 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
   }
 
   beforeAll(async () => {
-    server = await startServerProcess({ backend });
+    // The admin client prepares a fresh target per role for every endpoint: far more than the default
+    // 600 requests a minute. Rate limiting has its own tests; here it would only turn statuses into 429.
+    server = await startServerProcess({ backend, env: { ASSAY_RATE_LIMIT_REQUESTS: "1000000" } });
     admin = new ApiClient(server.url, server.token);
     contract = new ResponseContract((await admin.get("/openapi.json")).body);
     tokens.administrator = server.token;
@@ -817,9 +1083,15 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
         `/sessions/${a.sessionId}`,
         `/cases/${a.caseId}/attachments`,
         `/attachments/${a.attachmentId}/download`,
+        `/x/cases/${a.caseId}`,
+        `/x${A}/cases`,
+        `/x${A}/repository`,
+        `/x/folders/${a.folderId}/contents`,
       ]) {
         expectDenied(await outsider.get(path));
       }
+      expectDenied(await outsider.request("PATCH", `/x/cases/${a.caseId}`, { body: { updated_at: null, name: "x" } }));
+      expectDenied(await outsider.post(`/x/folders/${a.folderId}/move`, { parent_id: null, position: 0 }));
       expectDenied(await outsider.post(`${A}/automation/runs`, { name: "x", source: "y" }));
       expectDenied(
         await outsider.post(`/automation/runs/${a.runId}/append`, { links: [{ name: "x", url: "https://x.example" }] }),
@@ -864,6 +1136,7 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
       expectNothingOfA(await outsider.get(`/projects/1/automation/runs?milestone_id=${a.milestoneId}`));
       expectNothingOfA(await outsider.get(`/projects/1/folders?parent_id=${a.folderId}`));
       expectNothingOfA(await outsider.get(`/projects/1/cases?folder_id=${a.folderId}`));
+      expectNothingOfA(await outsider.get(`/x/projects/1/cases?folder_id=${a.folderId}&include_subfolders=true`));
       expectNothingOfA(await outsider.get(`/projects/1/runs?milestone_id=${a.milestoneId}`));
       expectNothingOfA(await outsider.get(`/projects/1/sessions?milestone_id=${a.milestoneId}`));
       // People who work only in A are not visible either.
@@ -919,6 +1192,11 @@ describe.each(BACKENDS)("permissions on %s", (backend) => {
         denied,
       );
       expectDenied(await outsider.request("DELETE", `${home}/cases`, { body: { ids: [a.caseId] } }), denied);
+      expectDenied(
+        await outsider.request("PATCH", `/x/cases/${ownCase}`, { body: { updated_at: null, folder_id: a.folderId } }),
+        denied,
+      );
+      expectDenied(await outsider.post(`/x/folders/${ownFolder}/move`, { parent_id: a.folderId, position: 0 }), denied);
       expectDenied(
         await outsider.post(`${home}/automation-links`, { case_id: a.caseId, automation_case_id: 1 }),
         denied,

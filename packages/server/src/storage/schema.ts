@@ -490,6 +490,20 @@ export interface RunResultIssueTable {
   issue_id: number;
 }
 
+/** A file attached to a run result (013_run_result_attachments); the file is in the file store. */
+export interface RunResultAttachmentTable {
+  id: Generated<number>;
+  result_id: number;
+  run_id: number;
+  project_id: number;
+  name: string;
+  mime_type: string;
+  size: number;
+  storage_key: string;
+  created_at: string;
+  created_by: number | null;
+}
+
 /** An exploratory session; count_N = its results with status N. */
 export interface SessionTable extends Audited, StatusCounts {
   id: Generated<number>;
@@ -509,6 +523,24 @@ export interface SessionTable extends Audited, StatusCounts {
   started_at: string | null;
   closed_at: string | null;
   closed_by: number | null;
+  /** 014_session_recording: plain text */
+  charter: string | null;
+  notes: string | null;
+  /** set while the session's timer runs */
+  timer_started_at: string | null;
+}
+
+/** Files attached to a session (014_session_recording); the file is in the file store under `storage_key`. */
+export interface SessionAttachmentTable {
+  id: Generated<number>;
+  session_id: number;
+  project_id: number;
+  name: string;
+  mime_type: string;
+  size: number;
+  storage_key: string;
+  created_at: string;
+  created_by: number | null;
 }
 
 export interface SessionTagTable {
@@ -668,10 +700,12 @@ export interface Database {
   run_tests: RunTestTable;
   run_results: RunResultTable;
   run_result_issues: RunResultIssueTable;
+  run_result_attachments: RunResultAttachmentTable;
   sessions: SessionTable;
   session_tags: SessionTagTable;
   session_issues: SessionIssueTable;
   session_results: SessionResultTable;
+  session_attachments: SessionAttachmentTable;
   failure_groups: FailureGroupTable;
   failure_group_tests: FailureGroupTestTable;
   failure_group_runs: FailureGroupRunTable;

@@ -3,7 +3,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { AUTH_CACHE_MS } from "../services/auth-cache.js";
 import { type Backend, createPostgresDatabase, TEST_REDIS_URL } from "./backends.js";
 import { runMain } from "./spawn.js";
 
@@ -108,9 +110,16 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** Runs an `assay-server` management command against a test server's storage; returns its stdout. */
-export function runServerCommand(server: TestServer, args: string[]): Promise<string> {
-  return runAssayServer(server.env, args);
+export async function runServerCommand(server: TestServer, args: string[]): Promise<string> {
+  const stdout = await runAssayServer(server.env, args);
+  // The command writes from another process, like another instance would: the running server sees a
+  // revoked token or changed access within AUTH_CACHE_MS (services/auth-cache.ts), not at once.
+  if (CHANGES_WHAT_THE_SERVER_CACHES.has(args.slice(0, 2).join(" "))) await delay(AUTH_CACHE_MS + 50);
+  return stdout;
 }
+
+/** Commands that change tokens, access or group membership the running server may hold in its auth cache. */
+const CHANGES_WHAT_THE_SERVER_CACHES = new Set(["token revoke", "project access", "group add-member"]);
 
 /** Runs the built `assay-server <args>` with exactly these ASSAY_* variables; resolves to its stdout. */
 export async function runAssayServer(env: Record<string, string>, args: string[]): Promise<string> {

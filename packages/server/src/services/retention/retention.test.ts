@@ -173,10 +173,13 @@ describe.each(BACKENDS)("retention job on %s", (backend) => {
     const open = await Promise.all(
       [0, 1, 2].map((i) => submitRun(api, project, { source: "bulk", tests: [], complete: false, name: `new ${i}` })),
     );
+    // Each new run reports its own 900 of the old runs' tests: retention and appends meet on every case,
+    // while no two appends report one test at the same moment (which of two simultaneous results of one
+    // test counts as the later is the order the appends commit in, not their clock; see decisions.md #45).
     const appends = open.flatMap(({ threadId }, i) =>
       Array.from({ length: 5 }, (_, batch) => ({
         threadId,
-        tests: tests(900, 10 + i).slice(batch * 180, batch * 180 + 180),
+        tests: tests(900 * (i + 1), 10 + i).slice(900 * i + batch * 180, 900 * i + batch * 180 + 180),
       })),
     );
     const pass = api.post("/x/retention/run", {});

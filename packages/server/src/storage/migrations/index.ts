@@ -11,6 +11,8 @@ import * as insightCaseIndexes from "./008_insight_case_indexes.js";
 import * as failureGroupIndexes from "./009_failure_group_indexes.js";
 import * as insightsBackfill from "./010_insights_backfill.js";
 import * as webAuth from "./011_web_auth.js";
+import * as runResultAttachments from "./013_run_result_attachments.js";
+import * as sessionRecording from "./014_session_recording.js";
 
 /**
  * Every migration, in order. Names are never changed once released: the
@@ -28,5 +30,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     "009_failure_group_indexes": { up: (db) => failureGroupIndexes.up(db, dialect) },
     "010_insights_backfill": { up: (db) => insightsBackfill.up(db as Kysely<Database>) },
     "011_web_auth": { up: (db) => webAuth.up(db, dialect) },
+    "013_run_result_attachments": { up: (db) => runResultAttachments.up(db, dialect) },
+    "014_session_recording": { up: (db) => sessionRecording.up(db, dialect) },
   };
 }
