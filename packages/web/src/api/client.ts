@@ -108,16 +108,26 @@ export async function request<T>(method: Method, path: string, options: RequestO
     return (text === "" ? undefined : JSON.parse(text)) as T;
   }
   const error = await readError(response);
-  if (error.status === 401 && options.redirectOn401 !== false) unauthorizedHandler?.();
+  if (error.status === 401 && options.redirectOn401 !== false) reportUnauthorized();
   throw error;
 }
 
 /** `{message, errors}` of the API's error contract; anything else (a proxy's HTML page) by its status. */
 async function readError(response: Response): Promise<ApiError> {
-  let message = `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}.`;
+  return errorFromBody(
+    response.status,
+    response.statusText,
+    await response.text(),
+    response.headers.get("retry-after"),
+  );
+}
+
+/** The same from an answer's parts (uploads too: see api/upload.ts). */
+export function errorFromBody(status: number, statusText: string, text: string, retryAfterHeader: string | null) {
+  let message = `The server answered ${status}${statusText ? ` ${statusText}` : ""}.`;
   let fieldErrors: Record<string, string[]> = {};
   try {
-    const body: unknown = JSON.parse(await response.text());
+    const body: unknown = JSON.parse(text);
     if (body && typeof body === "object") {
       const { message: text, errors } = body as { message?: unknown; errors?: unknown };
       if (typeof text === "string" && text !== "") message = text;
@@ -133,7 +143,12 @@ async function readError(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiError(response.status, message, fieldErrors, retryAfter(response.headers.get("retry-after")));
+  return new ApiError(status, message, fieldErrors, retryAfter(retryAfterHeader));
+}
+
+/** A 401 on any request (uploads included) sends the user to sign in. */
+export function reportUnauthorized(): void {
+  unauthorizedHandler?.();
 }
 
 /** `Retry-After` as seconds: a number of seconds or an HTTP date. */

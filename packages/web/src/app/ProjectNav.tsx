@@ -17,8 +17,18 @@ export function ProjectNav({ projectId }: { projectId: number }) {
           </Link>
         </li>
         <li>
+          <Link to="/projects/$projectId/repository" params={params}>
+            Repository
+          </Link>
+        </li>
+        <li>
           <Link to="/projects/$projectId/runs" params={params}>
             Runs
+          </Link>
+        </li>
+        <li>
+          <Link to="/projects/$projectId/manual-runs" params={params}>
+            Manual runs
           </Link>
         </li>
         <li>
@@ -34,6 +44,16 @@ export function ProjectNav({ projectId }: { projectId: number }) {
         <li>
           <Link to="/projects/$projectId/failure-groups" params={params}>
             Failure groups
+          </Link>
+        </li>
+        <li>
+          <Link to="/projects/$projectId/sessions" params={params}>
+            Sessions
+          </Link>
+        </li>
+        <li>
+          <Link to="/projects/$projectId/milestones" params={params}>
+            Milestones
           </Link>
         </li>
       </ul>

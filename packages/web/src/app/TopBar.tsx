@@ -16,6 +16,7 @@ export function TopBar({ projectId }: { projectId: number | null }) {
       </Link>
       <ProjectSwitcher projectId={projectId} />
       <div className="top-bar__spacer" />
+      <AdminLink />
       <UserMenu />
     </header>
   );
@@ -55,6 +56,17 @@ function ProjectSwitcher({ projectId }: { projectId: number | null }) {
         </li>
       </MenuButton>
     </nav>
+  );
+}
+
+/** The way into Administration, shown to administrators only (others get a 403 page there anyway). */
+function AdminLink() {
+  const session = useQuery(sessionQuery);
+  if (!session.data?.user.is_admin) return null;
+  return (
+    <Link to="/admin" className="button button--ghost">
+      Administration
+    </Link>
   );
 }
 

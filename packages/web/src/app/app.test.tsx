@@ -58,10 +58,14 @@ describe("routes and guards", () => {
     const links = within(nav).getAllByRole("link");
     expect(links.map((link) => link.textContent)).toEqual([
       "Dashboard",
+      "Repository",
       "Runs",
+      "Manual runs",
       "Flaky tests",
       "Slowest tests",
       "Failure groups",
+      "Sessions",
+      "Milestones",
     ]);
     expect(within(nav).getByRole("link", { name: "Flaky tests" }).getAttribute("aria-current")).toBe("page");
     expect(within(nav).getByRole("link", { name: "Dashboard" }).getAttribute("aria-current")).toBeNull();

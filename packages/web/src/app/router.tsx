@@ -1,13 +1,29 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { createBrowserHistory, createRouter, type RouterHistory } from "@tanstack/react-router";
+import { adminIndexRoute, adminRoute } from "../pages/admin/route";
+import { adminAccessRoute } from "../pages/admin-access/route";
+import { adminGroupsRoute } from "../pages/admin-groups/route";
+import { adminProjectsRoute } from "../pages/admin-projects/route";
+import { adminRetentionRoute } from "../pages/admin-retention/route";
+import { adminRolesRoute } from "../pages/admin-roles/route";
+import { adminTokensRoute } from "../pages/admin-tokens/route";
+import { adminUsersRoute } from "../pages/admin-users/route";
 import { apiTokensRoute } from "../pages/api-tokens/route";
+import { caseRoute } from "../pages/case/route";
 import { failureGroupRoute } from "../pages/failure-group/route";
 import { failureGroupsRoute } from "../pages/failure-groups/route";
 import { flakyTestsRoute } from "../pages/flaky-tests/route";
+import { manualRunRoute } from "../pages/manual-run/route";
+import { manualRunsRoute } from "../pages/manual-runs/route";
+import { milestoneRoute } from "../pages/milestone/route";
+import { milestonesRoute } from "../pages/milestones/route";
 import { projectDashboardRoute } from "../pages/project-dashboard/route";
 import { projectsRoute } from "../pages/projects/route";
+import { repositoryRoute } from "../pages/repository/route";
 import { runRoute } from "../pages/run/route";
 import { runsRoute } from "../pages/runs/route";
+import { sessionRoute } from "../pages/session/route";
+import { sessionsRoute } from "../pages/sessions/route";
 import { inviteRoute, setPasswordRoute } from "../pages/set-password/route";
 import { signInRoute } from "../pages/sign-in/route";
 import { slowestTestsRoute } from "../pages/slowest-tests/route";
@@ -28,15 +44,33 @@ export const routeTree = rootRoute.addChildren([
     projectsRoute,
     projectRoute.addChildren([
       projectDashboardRoute,
+      repositoryRoute,
+      caseRoute,
       runsRoute,
+      manualRunsRoute,
       flakyTestsRoute,
       slowestTestsRoute,
       failureGroupsRoute,
+      sessionsRoute,
+      milestonesRoute,
     ]),
     runRoute,
+    manualRunRoute,
     testRoute,
     failureGroupRoute,
+    sessionRoute,
+    milestoneRoute,
     apiTokensRoute,
+    adminRoute.addChildren([
+      adminIndexRoute,
+      adminUsersRoute,
+      adminGroupsRoute,
+      adminRolesRoute,
+      adminProjectsRoute,
+      adminAccessRoute,
+      adminRetentionRoute,
+      adminTokensRoute,
+    ]),
   ]),
 ]);
 

@@ -34,6 +34,11 @@ describe("web source rules", () => {
     expect(offenders.map(({ file }) => file)).toEqual([]);
   });
 
+  it("sends files only through api/upload.ts (one place for progress, CSRF and the error contract)", () => {
+    const offenders = files.filter(({ file, text }) => /\bXMLHttpRequest\b/.test(text) && file !== "api/upload.ts");
+    expect(offenders.map(({ file }) => file)).toEqual([]);
+  });
+
   it("has a route.ts in every page folder", () => {
     const pages = new Set(files.filter(({ file }) => file.startsWith("pages/")).map(({ file }) => file.split("/")[1]));
     pages.delete("not-found");
