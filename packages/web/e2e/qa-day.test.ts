@@ -347,10 +347,9 @@ describeInBrowser("issue 9's QA day on a fresh install, in Chromium", () => {
     await folder("Checkout").click();
     await page.getByLabel("New folder in “Checkout”").fill("Payments");
     await page.getByRole("button", { name: "Add folder" }).click();
-    // the new subfolder sits in its parent, collapsed: open it with the keyboard
-    await tree.locator('[role="treeitem"][aria-expanded="false"]').filter({ hasText: "Checkout" }).waitFor();
-    await folder("Checkout").press("ArrowRight");
+    // adding a folder opens its parent, so the new one is in sight
     await folder("Payments").waitFor();
+    await tree.locator('[role="treeitem"][aria-expanded="true"]').filter({ hasText: "Checkout" }).waitFor();
     await expectAccessible(page);
 
     /** Opens the folders down to the last of `names` (a collapsed one with the keyboard) and selects it. */
