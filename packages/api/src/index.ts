@@ -3,6 +3,7 @@ export * from "./auth.js";
 export * from "./automation.js";
 export * from "./common.js";
 export * from "./insights.js";
+export * from "./issue-integrations.js";
 export * from "./limits.js";
 export * from "./manual.js";
 export * from "./manual-runs.js";

@@ -254,6 +254,59 @@ describeInBrowser("administration in Chromium", () => {
     expect(problems).toEqual([]);
   });
 
+  it("adds a GitHub issue tracker with a repository, which testers can then link issues in", async () => {
+    const { page, problems } = admin;
+    await page.goto("/admin");
+    await page
+      .getByRole("navigation", { name: "Administration" })
+      .getByRole("link", { name: "Issue trackers" })
+      .click();
+    await page.getByRole("heading", { name: "No issue tracker yet" }).waitFor();
+    const form = page.getByRole("form", { name: "Add an issue tracker" });
+    await form.getByLabel("Type").selectOption({ label: "GitHub" });
+    await form.getByLabel(/^Name/).fill("Acme GitHub");
+    await form.getByLabel(/^Organisation or user/).fill("acme");
+    await form.getByLabel(/^Repositories/).fill("web\nWeb");
+    await form.getByRole("button", { name: "Add tracker" }).click();
+    await form.getByText('The project "Web" is already in this connection.').waitFor();
+    await form.getByLabel(/^Repositories/).fill("web");
+    await form.getByRole("button", { name: "Add tracker" }).click();
+    const table = page.getByRole("table", { name: "Issue trackers" });
+    await table
+      .getByRole("row", { name: /Acme GitHub/ })
+      .getByText("acme: web")
+      .waitFor();
+    await expectAccessible(page);
+    await screenshot(page, "admin-issue-trackers");
+    const rows = (await api("GET", "/issues/connections")).body.result;
+    expect(rows).toEqual([
+      expect.objectContaining({
+        integration_type: 2,
+        integration_name: "Acme GitHub",
+        connection_name: "acme",
+        connection_project_name: "web",
+        is_active: true,
+      }),
+    ]);
+    // the new tracker works for linking: a case gets issue #7 in acme/web
+    const linked = await api("POST", "/projects/1/cases", {
+      cases: [
+        {
+          name: "Checkout links an issue",
+          issues: [
+            {
+              integration_id: rows[0].integration_id,
+              connection_project_id: rows[0].connection_project_id,
+              display_id: "7",
+            },
+          ],
+        },
+      ],
+    });
+    expect(linked.status).toBe(201);
+    expect(problems).toEqual([]);
+  });
+
   it("shows a non-administrator the 403 page, and no Administration link", async () => {
     const grace = await open();
     await grace.page.goto("/admin/users");

@@ -25,6 +25,7 @@ import { xFolderRoutes } from "./x-folders/routes.js";
 import { xGroupRoutes } from "./x-groups/routes.js";
 import { xInsightCaseRoutes } from "./x-insight-cases/routes.js";
 import { xInviteRoutes } from "./x-invites/routes.js";
+import { xIssueIntegrationRoutes } from "./x-issue-integrations/routes.js";
 import { xManualRunRoutes } from "./x-manual-runs/routes.js";
 import { xMeTokenRoutes } from "./x-me-tokens/routes.js";
 import { xMilestoneRoutes } from "./x-milestones/routes.js";
@@ -63,6 +64,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await xAdminRoutes(app);
   await xUserRoutes(app);
   await xGroupRoutes(app);
+  await xIssueIntegrationRoutes(app);
   await xProjectRoutes(app);
   await xTokenRoutes(app);
   await xRetentionRoutes(app);

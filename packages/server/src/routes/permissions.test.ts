@@ -545,6 +545,31 @@ const ENDPOINTS: Endpoint[] = [
   },
   // Issue integrations are installation-wide (their "projects" are the issue tracker's)
   { route: "GET /issues/connections", prepare: () => ({ path: "/issues/connections" }), expected: anyone() },
+  // Issue tracker administration (x-issue-integrations): administrators only
+  {
+    route: "POST /x/issue-integrations",
+    prepare: (f) => ({
+      path: "/x/issue-integrations",
+      body: { type: 2, name: f.unique(), connections: [{ name: "acme", projects: [{ name: "web" }] }] },
+    }),
+    expected: adminOnly(201),
+  },
+  {
+    route: "PATCH /x/issue-integrations/{integration_id}",
+    prepare: async (f) => {
+      const tracker = await f.admin.post("/x/issue-integrations", { type: 1, name: f.unique() });
+      return { path: `/x/issue-integrations/${tracker.body.result.id}`, body: { name: f.unique() } };
+    },
+    expected: adminOnly(200),
+  },
+  {
+    route: "DELETE /x/issue-integrations/{integration_id}",
+    prepare: async (f) => {
+      const tracker = await f.admin.post("/x/issue-integrations", { type: 1, name: f.unique() });
+      return { path: `/x/issue-integrations/${tracker.body.result.id}` };
+    },
+    expected: adminOnly(204),
+  },
   // Assay's /x extension (not Testmo): administrators only
   {
     route: "POST /x/users",

@@ -3,6 +3,7 @@ import { createBrowserHistory, createRouter, type RouterHistory } from "@tanstac
 import { adminIndexRoute, adminRoute } from "../pages/admin/route";
 import { adminAccessRoute } from "../pages/admin-access/route";
 import { adminGroupsRoute } from "../pages/admin-groups/route";
+import { adminIssueTrackersRoute } from "../pages/admin-issue-trackers/route";
 import { adminProjectsRoute } from "../pages/admin-projects/route";
 import { adminRetentionRoute } from "../pages/admin-retention/route";
 import { adminRolesRoute } from "../pages/admin-roles/route";
@@ -69,6 +70,7 @@ export const routeTree = rootRoute.addChildren([
       adminProjectsRoute,
       adminAccessRoute,
       adminRetentionRoute,
+      adminIssueTrackersRoute,
       adminTokensRoute,
     ]),
   ]),

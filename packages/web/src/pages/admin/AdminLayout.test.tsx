@@ -21,7 +21,7 @@ describe("the administration area", () => {
     const links = within(nav)
       .getAllByRole("link")
       .map((link) => link.textContent);
-    expect(links).toEqual(["Users", "Groups", "Roles", "Projects", "Access", "Retention", "Tokens"]);
+    expect(links).toEqual(["Users", "Groups", "Roles", "Projects", "Access", "Retention", "Issue trackers", "Tokens"]);
     expect(within(nav).getByRole("link", { name: "Users" }).getAttribute("aria-current")).toBe("page");
     expect(screen.getByRole("link", { name: "Administration" }).getAttribute("href")).toBe("/admin");
   });

@@ -11,6 +11,7 @@ const SECTIONS = [
   { to: "/admin/projects", label: "Projects" },
   { to: "/admin/access", label: "Access" },
   { to: "/admin/retention", label: "Retention" },
+  { to: "/admin/issue-trackers", label: "Issue trackers" },
   { to: "/admin/tokens", label: "Tokens" },
 ] as const;
 
@@ -47,8 +48,8 @@ function AdminForbidden() {
       <div className="error-state" role="alert">
         <h2 className="error-state__title">The admin permission is needed</h2>
         <p>
-          Administration (users, groups, access, projects, retention and tokens) is only for users whose role has the
-          admin permission. Ask an administrator if you need something changed.
+          Administration (users, groups, access, projects, retention, issue trackers and tokens) is only for users whose
+          role has the admin permission. Ask an administrator if you need something changed.
         </p>
         <p>
           <Link to="/projects">Back to your projects</Link>

@@ -117,7 +117,9 @@ export function IssuesEditor({
         </div>
       ) : null}
       {canEdit && trackers.isSuccess && choices.length === 0 ? (
-        <p className="muted">No issue tracker is connected; an administrator can add one.</p>
+        <p className="muted">
+          No issue tracker is connected; an administrator can add one under Administration → Issue trackers.
+        </p>
       ) : null}
     </section>
   );

@@ -157,7 +157,8 @@ function IssueLinker({
   if (connections.isSuccess && active.length === 0) {
     return (
       <p className="muted">
-        No issue tracker is connected to Assay, so issues cannot be linked yet. An administrator can connect one.
+        No issue tracker is connected to Assay, so issues cannot be linked yet. An administrator can connect one under
+        Administration → Issue trackers.
       </p>
     );
   }
