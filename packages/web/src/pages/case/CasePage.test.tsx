@@ -224,6 +224,24 @@ describe("the case page", () => {
     expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Mine");
   });
 
+  it("asks before leaving with unsaved changes: Stay keeps them, Leave goes", async () => {
+    editor(["view", "repository"], {
+      "GET /api/v1/x/projects/1/cases": json(page([])),
+    });
+    const view = await renderApp("/projects/1/cases/5");
+    fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "Unsaved name" } });
+    fireEvent.click(screen.getByRole("link", { name: "Back to the repository" }));
+    const dialog = await screen.findByRole("dialog", { name: "Leave without saving?" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Stay" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(view.location()).toContain("/projects/1/cases/5");
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Unsaved name");
+
+    fireEvent.click(screen.getByRole("link", { name: "Back to the repository" }));
+    fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Leave" }));
+    await waitFor(() => expect(view.location()).toContain("/projects/1/repository"));
+  });
+
   it("shows a read-only user the case without save, upload or step controls", async () => {
     editor(["view"]);
     await renderApp("/projects/1/cases/5");

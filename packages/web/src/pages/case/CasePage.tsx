@@ -1,7 +1,7 @@
 import "./case.css";
 import type { CaseDetail, RepositoryFolder, RepositoryOptions } from "@assay/api";
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { ApiError } from "../../api/client";
 import { Button } from "../../ui/Button";
 import { errorMessage } from "../../ui/ErrorState";
@@ -10,6 +10,7 @@ import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
 import { SelectField } from "../../ui/SelectField";
 import { Time } from "../../ui/Time";
+import { UnsavedChangesGuard } from "../../ui/UnsavedChangesGuard";
 import { moveDestinations } from "../repository/folder-tree";
 import { useCanEditRepository, useFolders, useRepositoryOptions } from "../repository/hooks";
 import { Attachments } from "./Attachments";
@@ -58,7 +59,6 @@ function CaseEditor({ projectId, loaded }: { projectId: number; loaded: CaseDeta
   const [status, setStatus] = useState("");
   const change = (patch: Partial<CaseDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const dirty = JSON.stringify(saveBody(base, draft)) !== JSON.stringify(saveBody(base, draftOf(base)));
-  useLeaveWarning(dirty);
   const fieldError = (name: string) => (save.error instanceof ApiError ? save.error.field(name) : undefined);
 
   async function submit(from: CaseDetail) {
@@ -88,6 +88,7 @@ function CaseEditor({ projectId, loaded }: { projectId: number; loaded: CaseDeta
   const otherError = save.isError && !conflict && !fieldError("name") ? save.error : null;
   return (
     <>
+      <UnsavedChangesGuard when={dirty} what="your changes to this case" />
       <PageHeader
         title={`C${loaded.key} ${base.name}`}
         actions={
@@ -192,16 +193,6 @@ function CaseEditor({ projectId, loaded }: { projectId: number; loaded: CaseDeta
       </div>
     </>
   );
-}
-
-/** While there are unsaved changes, closing or reloading the tab asks first (the browser's own prompt). */
-function useLeaveWarning(active: boolean) {
-  useEffect(() => {
-    if (!active) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [active]);
 }
 
 /** A save error in words; a 403 also names the permission that is missing. */
