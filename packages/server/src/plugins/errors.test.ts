@@ -21,6 +21,19 @@ describe("validationErrors: Ajv errors to Testmo's errors map", () => {
     expect(errors).toEqual({ "fields.0.name": ["The fields.0.name field is required."] });
   });
 
+  it("names an unknown key itself and says what to do with it", () => {
+    const errors = validationErrors(
+      ajvError([
+        { instancePath: "/policies/0", keyword: "additionalProperties", params: { additionalProperty: "keep" } },
+      ]),
+    );
+    expect(errors).toEqual({
+      "policies.0.keep": [
+        "The policies.0.keep field is not accepted here (no additional properties): remove it, or check its spelling against /api/v1/openapi.json.",
+      ],
+    });
+  });
+
   it("lists the allowed values of an enum and falls back to the request part for whole-object errors", () => {
     const perPage = validationErrors(
       ajvError(

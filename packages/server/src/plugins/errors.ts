@@ -280,8 +280,9 @@ export function validationErrors(error: FastifyError): FieldErrors {
   for (const issue of error.validation ?? []) {
     const params = issue.params as Record<string, unknown>;
     const path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
-    const field =
-      typeof params.missingProperty === "string" ? [path, params.missingProperty].filter(Boolean).join(".") : path;
+    // the offending key itself, not its parent object: `body` alone says nothing about what to fix
+    const named = params.missingProperty ?? params.additionalProperty;
+    const field = typeof named === "string" ? [path, named].filter(Boolean).join(".") : path;
     const name = field || where;
     const messages = result[name] ?? [];
     messages.push(describe(name, issue.keyword, params, issue.message));
@@ -302,6 +303,8 @@ function describe(field: string, keyword: string, params: Record<string, unknown
       return `The ${field} field must not be longer than ${String(params.limit)} characters.`;
     case "minLength":
       return `The ${field} field must not be empty.`;
+    case "additionalProperties":
+      return `The ${field} field is not accepted here (no additional properties): remove it, or check its spelling against /api/v1/openapi.json.`;
     case "maxItems":
       return `The ${field} field must not have more than ${String(params.limit)} items; split the request.`;
     case "minimum":
