@@ -1,12 +1,12 @@
 import { getRouteApi } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
-import { useProjects } from "../../api/projects";
 import { Button } from "../../ui/Button";
 import { errorMessage } from "../../ui/ErrorState";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
 import { SelectField } from "../../ui/SelectField";
 import { ROLE_KEYS, ROLE_LABELS, useAdminGroups, useAdminUsers } from "../admin/hooks";
+import { ProjectPicker } from "../admin/ProjectPicker";
 import { type AccessChoice, type AccessTarget, roleToChoice, useProjectAccess, useSetAccess } from "./hooks";
 
 const routeApi = getRouteApi("/_app/admin/access");
@@ -32,10 +32,8 @@ function isChoice(value: string): value is AccessChoice {
 
 /** Administration › Access: per project (`?project=`), who gets which role, or no access. */
 export function AdminAccessPage() {
-  const projects = useProjects();
   const { project: projectId } = routeApi.useSearch();
   const navigate = routeApi.useNavigate();
-  const project = projects.data?.find((p) => p.id === projectId);
   return (
     <>
       <PageHeader title="Project access">
@@ -45,33 +43,9 @@ export function AdminAccessPage() {
           group's over the default.
         </p>
       </PageHeader>
-      <QueryState query={projects} loadingLabel="Loading projects…">
-        {(data) => (
-          <div className="form__row">
-            <SelectField
-              label="Project"
-              value={projectId ?? ""}
-              onChange={(event) =>
-                void navigate({ search: { project: event.target.value ? Number(event.target.value) : undefined } })
-              }
-            >
-              <option value="">Choose a project…</option>
-              {data.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                  {p.is_completed ? " (archived)" : ""}
-                </option>
-              ))}
-            </SelectField>
-          </div>
-        )}
-      </QueryState>
-      {project ? <ProjectAccessEditor key={project.id} projectId={project.id} projectName={project.name} /> : null}
-      {projectId !== undefined && projects.data && !project ? (
-        <p className="form__error" role="alert">
-          Project {projectId} does not exist. Choose a project above.
-        </p>
-      ) : null}
+      <ProjectPicker projectId={projectId} onChange={(project) => void navigate({ search: { project } })}>
+        {(project) => <ProjectAccessEditor key={project.id} projectId={project.id} projectName={project.name} />}
+      </ProjectPicker>
     </>
   );
 }

@@ -8,6 +8,7 @@ import { type DataColumn, DataTable, dataColumns } from "../../ui/DataTable";
 import { EmptyState } from "../../ui/EmptyState";
 import { errorMessage } from "../../ui/ErrorState";
 import { TextField } from "../../ui/Field";
+import { InlineRename } from "../../ui/InlineRename";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
 import { SelectField } from "../../ui/SelectField";
@@ -66,7 +67,7 @@ function groupColumns(onDelete: (group: Group) => void): DataColumn<Group>[] {
     col.accessor("name", {
       header: "Name",
       sortFn: "text",
-      cell: ({ row }) => <GroupName group={row.original} />,
+      cell: ({ row }) => <GroupNameCell group={row.original} />,
     }),
     col.accessor((group) => group.members.length, { id: "members", header: "Members", meta: { align: "end" } }),
     col.display({
@@ -85,53 +86,6 @@ function groupColumns(onDelete: (group: Group) => void): DataColumn<Group>[] {
       ),
     }),
   ]);
-}
-
-/** The name, or a rename form in its place; a refused name keeps what was typed and says why. */
-function GroupName({ group }: { group: Group }) {
-  const rename = useRenameGroup();
-  const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(group.name);
-  if (!editing) {
-    return (
-      <span className="admin-actions admin-actions--start">
-        {group.name}
-        <Button variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${group.name}`}>
-          Rename
-        </Button>
-      </span>
-    );
-  }
-  const error = rename.error instanceof ApiError ? (rename.error.field("name") ?? rename.error.message) : undefined;
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const done = await rename.mutateAsync({ id: group.id, name: name.trim() }).catch(() => null);
-    if (done) setEditing(false);
-  }
-  return (
-    <form className="form__row" onSubmit={onSubmit} aria-label={`Rename ${group.name}`}>
-      <TextField
-        label="New name"
-        required
-        maxLength={255}
-        value={name}
-        error={error ?? (rename.isError ? errorMessage(rename.error) : undefined)}
-        onChange={(event) => setName(event.target.value)}
-      />
-      <Button type="submit" variant="primary" busy={rename.isPending}>
-        Save
-      </Button>
-      <Button
-        onClick={() => {
-          rename.reset();
-          setName(group.name);
-          setEditing(false);
-        }}
-      >
-        Cancel
-      </Button>
-    </form>
-  );
 }
 
 function CreateGroupForm() {
@@ -268,4 +222,9 @@ function DeleteGroupDialog({ group, onClose }: { group: Group | null; onClose: (
       ) : null}
     </ConfirmDialog>
   );
+}
+
+function GroupNameCell({ group }: { group: Group }) {
+  const rename = useRenameGroup();
+  return <InlineRename name={group.name} mutation={rename} variables={(name) => ({ id: group.id, name })} />;
 }

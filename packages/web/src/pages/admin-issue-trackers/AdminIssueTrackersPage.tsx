@@ -1,11 +1,10 @@
-import { type FormEvent, useMemo, useState } from "react";
-import { ApiError } from "../../api/client";
+import { useMemo, useState } from "react";
 import { Button } from "../../ui/Button";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { type DataColumn, DataTable, dataColumns } from "../../ui/DataTable";
 import { EmptyState } from "../../ui/EmptyState";
 import { errorMessage } from "../../ui/ErrorState";
-import { TextField } from "../../ui/Field";
+import { InlineRename } from "../../ui/InlineRename";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
 import { AddTrackerForm } from "./AddTrackerForm";
@@ -54,7 +53,11 @@ export function AdminIssueTrackersPage() {
 
 function trackerColumns(onDelete: (tracker: Tracker) => void): DataColumn<Tracker>[] {
   return col.columns([
-    col.accessor("name", { header: "Name", sortFn: "text", cell: ({ row }) => <TrackerName tracker={row.original} /> }),
+    col.accessor("name", {
+      header: "Name",
+      sortFn: "text",
+      cell: ({ row }) => <TrackerNameCell tracker={row.original} />,
+    }),
     col.accessor((tracker) => TYPE_LABELS[tracker.type] ?? String(tracker.type), { id: "type", header: "Type" }),
     col.accessor(describeConnections, { id: "projects", header: "Projects" }),
     col.display({
@@ -101,53 +104,6 @@ function ActiveToggle({ tracker }: { tracker: Tracker }) {
   );
 }
 
-/** The name, or a rename form in its place; a refused name keeps what was typed and says why. */
-function TrackerName({ tracker }: { tracker: Tracker }) {
-  const update = useUpdateTracker();
-  const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(tracker.name);
-  if (!editing) {
-    return (
-      <span className="admin-actions admin-actions--start">
-        {tracker.name}
-        <Button variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${tracker.name}`}>
-          Rename
-        </Button>
-      </span>
-    );
-  }
-  const error = update.error instanceof ApiError ? (update.error.field("name") ?? update.error.message) : undefined;
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const done = await update.mutateAsync({ id: tracker.id, changes: { name: name.trim() } }).catch(() => null);
-    if (done) setEditing(false);
-  }
-  return (
-    <form className="form__row" onSubmit={onSubmit} aria-label={`Rename ${tracker.name}`}>
-      <TextField
-        label="New name"
-        required
-        maxLength={255}
-        value={name}
-        error={error ?? (update.isError ? errorMessage(update.error) : undefined)}
-        onChange={(event) => setName(event.target.value)}
-      />
-      <Button type="submit" variant="primary" busy={update.isPending}>
-        Save
-      </Button>
-      <Button
-        onClick={() => {
-          update.reset();
-          setName(tracker.name);
-          setEditing(false);
-        }}
-      >
-        Cancel
-      </Button>
-    </form>
-  );
-}
-
 /** Deleting works only while no issue is linked; the server's 422 then says to deactivate instead. */
 function DeleteTrackerDialog({ tracker, onClose }: { tracker: Tracker | null; onClose: () => void }) {
   const remove = useDeleteTracker();
@@ -173,5 +129,12 @@ function DeleteTrackerDialog({ tracker, onClose }: { tracker: Tracker | null; on
         </p>
       ) : null}
     </ConfirmDialog>
+  );
+}
+
+function TrackerNameCell({ tracker }: { tracker: Tracker }) {
+  const update = useUpdateTracker();
+  return (
+    <InlineRename name={tracker.name} mutation={update} variables={(name) => ({ id: tracker.id, changes: { name } })} />
   );
 }

@@ -9,6 +9,7 @@ import { EmptyState } from "../../ui/EmptyState";
 import { errorMessage } from "../../ui/ErrorState";
 import { TextField } from "../../ui/Field";
 import { formatCount } from "../../ui/format";
+import { InlineRename } from "../../ui/InlineRename";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
 import { SegmentedControl } from "../../ui/SegmentedControl";
@@ -66,7 +67,7 @@ function projectColumns(): DataColumn<Project>[] {
     col.accessor("name", {
       header: "Name",
       sortFn: "text",
-      cell: ({ row }) => <ProjectName project={row.original} />,
+      cell: ({ row }) => <ProjectNameCell project={row.original} />,
     }),
     col.accessor("is_completed", {
       header: "Status",
@@ -110,55 +111,6 @@ function ProjectActions({ project }: { project: Project }) {
         </p>
       ) : null}
     </div>
-  );
-}
-
-/** The name (a link to the project), or a rename form; a refused name keeps what was typed. */
-function ProjectName({ project }: { project: Project }) {
-  const update = useUpdateProject();
-  const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(project.name);
-  if (!editing) {
-    return (
-      <span className="admin-actions admin-actions--start">
-        <Link to="/projects/$projectId" params={{ projectId: project.id }}>
-          {project.name}
-        </Link>
-        <Button variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${project.name}`}>
-          Rename
-        </Button>
-      </span>
-    );
-  }
-  const error = update.error instanceof ApiError ? (update.error.field("name") ?? update.error.message) : undefined;
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const done = await update.mutateAsync({ id: project.id, changes: { name: name.trim() } }).catch(() => null);
-    if (done) setEditing(false);
-  }
-  return (
-    <form className="form__row" onSubmit={onSubmit} aria-label={`Rename ${project.name}`}>
-      <TextField
-        label="New name"
-        required
-        maxLength={255}
-        value={name}
-        error={error ?? (update.isError ? errorMessage(update.error) : undefined)}
-        onChange={(event) => setName(event.target.value)}
-      />
-      <Button type="submit" variant="primary" busy={update.isPending}>
-        Save
-      </Button>
-      <Button
-        onClick={() => {
-          update.reset();
-          setName(project.name);
-          setEditing(false);
-        }}
-      >
-        Cancel
-      </Button>
-    </form>
   );
 }
 
@@ -220,5 +172,22 @@ function CreateProjectForm() {
         </p>
       ) : null}
     </form>
+  );
+}
+
+/** The name is a link to the project. */
+function ProjectNameCell({ project }: { project: Project }) {
+  const update = useUpdateProject();
+  return (
+    <InlineRename
+      name={project.name}
+      display={
+        <Link to="/projects/$projectId" params={{ projectId: project.id }}>
+          {project.name}
+        </Link>
+      }
+      mutation={update}
+      variables={(name) => ({ id: project.id, changes: { name } })}
+    />
   );
 }

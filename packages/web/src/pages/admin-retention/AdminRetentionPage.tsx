@@ -1,13 +1,12 @@
 import { getRouteApi } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../../api/client";
-import { useProjects } from "../../api/projects";
 import { Button } from "../../ui/Button";
 import { errorMessage } from "../../ui/ErrorState";
 import { TextField } from "../../ui/Field";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
-import { SelectField } from "../../ui/SelectField";
+import { ProjectPicker } from "../admin/ProjectPicker";
 import {
   draftsOf,
   limitProblem,
@@ -24,10 +23,8 @@ const routeApi = getRouteApi("/_app/admin/retention");
 
 /** Administration › Retention: per project (`?project=`), how long each source's automation runs are kept. */
 export function AdminRetentionPage() {
-  const projects = useProjects();
   const { project: projectId } = routeApi.useSearch();
   const navigate = routeApi.useNavigate();
-  const project = projects.data?.find((p) => p.id === projectId);
   return (
     <>
       <PageHeader title="Retention">
@@ -36,32 +33,9 @@ export function AdminRetentionPage() {
           number of runs, or both; a source's own policy wins over the project's. Insights stay as they were.
         </p>
       </PageHeader>
-      <QueryState query={projects} loadingLabel="Loading projects…">
-        {(data) => (
-          <div className="form__row">
-            <SelectField
-              label="Project"
-              value={projectId ?? ""}
-              onChange={(event) =>
-                void navigate({ search: { project: event.target.value ? Number(event.target.value) : undefined } })
-              }
-            >
-              <option value="">Choose a project…</option>
-              {data.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </SelectField>
-          </div>
-        )}
-      </QueryState>
-      {project ? <RetentionEditor key={project.id} projectId={project.id} /> : null}
-      {projectId !== undefined && projects.data && !project ? (
-        <p className="form__error" role="alert">
-          Project {projectId} does not exist. Choose a project above.
-        </p>
-      ) : null}
+      <ProjectPicker projectId={projectId} onChange={(project) => void navigate({ search: { project } })}>
+        {(project) => <RetentionEditor key={project.id} projectId={project.id} />}
+      </ProjectPicker>
     </>
   );
 }
