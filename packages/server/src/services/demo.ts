@@ -214,7 +214,7 @@ export async function runDemo(storage: Storage, options: Pick<Config, "dataDir" 
   const cases: { id: number; name: string; estimate: number }[] = [];
   for (const [order, top] of REPOSITORY.entries()) {
     const [parent] = await createFolders(db, alice, projectId, [
-      { name: top.folder, docs: `<p>Everything about ${top.folder.toLowerCase()}.</p>`, display_order: order + 1 },
+      { name: top.folder, docs: `Everything about ${top.folder.toLowerCase()}.`, display_order: order + 1 },
     ]);
     for (const child of top.children) {
       const [folder] = await createFolders(db, alice, projectId, [{ name: child.folder, parent_id: parent!.id }]);
@@ -259,7 +259,7 @@ export async function runDemo(storage: Storage, options: Pick<Config, "dataDir" 
     const previous = await createMilestone(trx, alice, projectId, {
       name: "Release 1.9",
       typeId: types.get("Release"),
-      note: "<p>Spring release.</p>",
+      note: "Spring release.",
       startDate: daysAgo(60).slice(0, 10),
       dueDate: daysAgo(25).slice(0, 10),
       automationTags: ["release-1.9"],
@@ -270,7 +270,7 @@ export async function runDemo(storage: Storage, options: Pick<Config, "dataDir" 
     const release = await createMilestone(trx, alice, projectId, {
       name: "Release 2.0",
       typeId: types.get("Release"),
-      note: "<p>New checkout and SSO sign-in.</p>",
+      note: "New checkout and SSO sign-in.",
       startDate: daysAgo(30).slice(0, 10),
       dueDate: new Date(now + 14 * DAY).toISOString().slice(0, 10),
       automationTags: ["release-2.0"],
@@ -353,10 +353,7 @@ export async function runDemo(storage: Storage, options: Pick<Config, "dataDir" 
         ]);
         await addRunResult(statuses, trx, test.assignee_id ?? rng.pick(testers), test.id, {
           statusId: first,
-          note:
-            first === STATUS.passed
-              ? null
-              : `<p>${first === STATUS.failed ? "Fails" : "Cannot run"}: see the issue.</p>`,
+          note: first === STATUS.passed ? null : `${first === STATUS.failed ? "Fails" : "Cannot run"}: see the issue.`,
           elapsed: rng.int(1, 20) * 60 * SECOND,
           issueIds: first === STATUS.failed ? [rng.pick(issues)] : [],
           at: daysAgo(day, 11),
@@ -364,7 +361,7 @@ export async function runDemo(storage: Storage, options: Pick<Config, "dataDir" 
         if (first !== STATUS.passed && rng.chance(0.6)) {
           await addRunResult(statuses, trx, rng.pick(testers), test.id, {
             statusId: STATUS.passed,
-            note: "<p>Fixed; retested.</p>",
+            note: "Fixed; retested.",
             elapsed: rng.int(1, 10) * 60 * SECOND,
             at: daysAgo(Math.max(day - 1, end), 15),
           });
@@ -401,9 +398,10 @@ export async function runDemo(storage: Storage, options: Pick<Config, "dataDir" 
         const statusId = rng.pick([STATUS.passed, STATUS.passed, STATUS.failed, STATUS.retest, STATUS.skipped]);
         await addSessionResult(statuses, trx, plan.who, sessionId, {
           statusId,
-          note: statusId === STATUS.failed ? "<p>Found a problem; filed an issue.</p>" : "<p>Looks right.</p>",
+          note: statusId === STATUS.failed ? "Found a problem; filed an issue." : "Looks right.",
           elapsed: rng.int(5, 25) * 60 * SECOND,
-          at: daysAgo(plan.close ?? 0, 10 + i),
+          // during the session: the open ones began days ago, so no finding is dated later than now
+          at: daysAgo(plan.close ?? plan.days, 10 + i),
         });
       }
       if (plan.close !== null) await closeSession(trx, plan.who, sessionId, daysAgo(plan.close, 18));
