@@ -619,7 +619,7 @@ describeInBrowser("issue 9's QA day on a fresh install, in Chromium", () => {
     await sessions.getByText("1 of 1 done").waitFor();
     await sessions.getByRole("link", { name: SESSION }).waitFor();
     const totals = page.getByRole("region", { name: "Progress" });
-    await totals.getByText("10 results in 1 manual runs, 1 sessions and 2 automation runs.").waitFor();
+    await totals.getByText("10 results in 1 manual run, 1 session and 2 automation runs.").waitFor();
     await totals.getByRole("img", { name: "7 passed, 3 failed, 0 skipped, 0 other" }).waitFor();
     await expectAccessible(page);
     await shot(page, "8-milestone", "milestone", manual);

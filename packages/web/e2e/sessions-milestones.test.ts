@@ -231,7 +231,7 @@ describeInBrowser("sessions and milestones in Chromium", () => {
     await sessions.getByRole("link", { name: "Explore checkout" }).waitFor();
     await sessions.getByText("1 of 1 done").waitFor();
     const totals = page.getByRole("region", { name: "Progress" });
-    await totals.getByText("9 results in 0 manual runs, 1 sessions and 2 automation runs.").waitFor();
+    await totals.getByText("9 results in 0 manual runs, 1 session and 2 automation runs.").waitFor();
     await totals.getByRole("img", { name: "6 passed, 2 failed, 1 skipped, 0 other" }).waitFor();
     await expectAccessible(page);
     await screenshot(page, "milestone");

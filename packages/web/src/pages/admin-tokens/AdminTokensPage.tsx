@@ -38,7 +38,7 @@ export function AdminTokensPage() {
           );
           return (
             <>
-              <div className="form__row">
+              <div className="form__row admin-filter">
                 <SelectField
                   label="Owner"
                   value={user ?? ""}

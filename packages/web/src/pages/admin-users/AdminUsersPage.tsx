@@ -34,7 +34,7 @@ export function AdminUsersPage() {
       </PageHeader>
       <InviteForm />
       <h2 className="section-title">All users</h2>
-      <div className="form__row">
+      <div className="form__row admin-filter">
         <TextField
           label="Find a user"
           type="search"

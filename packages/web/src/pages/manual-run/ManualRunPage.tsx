@@ -274,7 +274,14 @@ function RunHeader({
         <Link to="/projects/$projectId/manual-runs" params={{ projectId: run.project_id }}>
           All manual runs
         </Link>
-        {data.milestone ? <span>Milestone: {data.milestone}</span> : null}
+        {data.milestone && run.milestone_id ? (
+          <span>
+            Milestone:{" "}
+            <Link to="/milestones/$milestoneId" params={{ milestoneId: run.milestone_id }}>
+              {data.milestone}
+            </Link>
+          </span>
+        ) : null}
         {data.config ? <span>Configuration: {data.config}</span> : null}
       </div>
       <div className="manual-run__progress">

@@ -10,6 +10,7 @@ import { Button } from "../../ui/Button";
 import { CountsBar, countsOf } from "../../ui/CountsBar";
 import { errorMessage } from "../../ui/ErrorState";
 import { formatCount } from "../../ui/format";
+import { plural } from "../../ui/insights";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
 import { AutomationStatusChip, StatusChip } from "../../ui/StatusChip";
@@ -125,9 +126,8 @@ function ProgressView({ progress }: { progress: MilestoneProgress }) {
         </h2>
         <CountsBar counts={countsOf(progress.totals)} legend />
         <p className="muted">
-          {formatCount(progress.totals.total_count ?? 0)} results in {formatCount(progress.manual_runs.total)} manual
-          runs, {formatCount(progress.sessions.total)} sessions and {formatCount(progress.automation_runs.total)}{" "}
-          automation runs.
+          {plural(progress.totals.total_count ?? 0, "result")} in {plural(progress.manual_runs.total, "manual run")},{" "}
+          {plural(progress.sessions.total, "session")} and {plural(progress.automation_runs.total, "automation run")}.
         </p>
       </section>
       <ProgressGroup
