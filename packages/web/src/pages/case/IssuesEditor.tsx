@@ -94,7 +94,7 @@ export function IssuesEditor({
             {choices.map((c) => (
               <option key={trackerValue(c)} value={trackerValue(c)}>
                 {c.integration_name}
-                {c.connection_project_name ? ` / ${c.connection_project_name}` : ""}
+                {c.connection_project_name ? `: ${c.connection_project_name}` : ""}
               </option>
             ))}
           </SelectField>
