@@ -34,6 +34,17 @@ describe("validationErrors: Ajv errors to Testmo's errors map", () => {
     });
   });
 
+  it("takes unknown keys named like Object.prototype's members as plain field names", () => {
+    const errors = validationErrors(
+      ajvError([
+        { instancePath: "", keyword: "additionalProperties", params: { additionalProperty: "constructor" } },
+        { instancePath: "", keyword: "additionalProperties", params: { additionalProperty: "__proto__" } },
+      ]),
+    );
+    expect(Object.keys(errors)).toEqual(["constructor", "__proto__"]);
+    expect(JSON.parse(JSON.stringify(errors)).constructor[0]).toContain("The constructor field is not accepted here");
+  });
+
   it("lists the allowed values of an enum and falls back to the request part for whole-object errors", () => {
     const perPage = validationErrors(
       ajvError(

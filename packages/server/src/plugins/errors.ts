@@ -275,7 +275,9 @@ const FASTIFY_ERRORS: Record<string, { status: number; message: (app: FastifyIns
 
 /** Ajv errors → `{"tests.3.key": ["…"]}`, in the shape Testmo's CLI prints. */
 export function validationErrors(error: FastifyError): FieldErrors {
-  const result: FieldErrors = {};
+  // Field names come from the request (an unknown key is named itself): `constructor` or `__proto__` must
+  // be plain keys here, not Object.prototype's members.
+  const result: FieldErrors = Object.create(null);
   const where = error.validationContext ?? "body";
   for (const issue of error.validation ?? []) {
     const params = issue.params as Record<string, unknown>;
