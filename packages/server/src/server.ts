@@ -71,6 +71,7 @@ async function startOnStorage(config: Config, storage: Storage): Promise<Running
     ),
   };
   const app = await buildApp(ctx);
+  storage.checkpointInBackground((message, error) => app.log.error({ err: error }, message));
   const purge = () =>
     Promise.all([
       purgeIdempotencyKeys(storage.db, config.idempotencyTtlHours).catch((error) =>

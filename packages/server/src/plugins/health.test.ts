@@ -65,6 +65,24 @@ describe.each(BACKENDS)("health and metrics on %s", (backend) => {
     if (backend === "postgres") expect(text).toMatch(/assay_db_pool_connections\{state="total"\} \d+/);
   });
 
+  it("shows the background WAL checkpoints on SQLite, none on PostgreSQL", async () => {
+    if (backend === "postgres") {
+      expect(await metrics()).not.toMatch(/assay_sqlite_(checkpoints_total|wal_frames)\{/);
+      return;
+    }
+    // The append above committed; its checkpoint follows within about 100 ms on the worker thread.
+    let text = await metrics();
+    for (let i = 0; i < 50 && !/assay_sqlite_checkpoints_total\{outcome="done"\} [1-9]/.test(text); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      text = await metrics();
+    }
+    expect(text).toMatch(/assay_sqlite_checkpoints_total\{outcome="done"\} [1-9]\d*\n/);
+    expect(text).toMatch(/assay_sqlite_checkpoints_total\{outcome="failed"\} 0\n/);
+    const total = Number(/assay_sqlite_wal_frames\{state="total"\} (\d+)/.exec(text)?.[1]);
+    expect(total).toBeGreaterThan(0);
+    expect(text).toContain(`assay_sqlite_wal_frames{state="checkpointed"} ${total}\n`);
+  });
+
   async function metrics(): Promise<string> {
     const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(response.status).toBe(200);

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Storage } from "../storage/db.js";
 
 /**
  * Prometheus metrics, served at GET /metrics (text format) to holders of
@@ -46,6 +47,33 @@ new Gauge({
   },
 });
 
+let storage: Storage | null = null;
+new Counter({
+  name: "assay_sqlite_checkpoints_total",
+  help: "WAL checkpoints run by the background checkpointer, by outcome (done, failed); absent on PostgreSQL",
+  labelNames: ["outcome"] as const,
+  registers: [metricsRegistry],
+  collect() {
+    const checkpointer = storage?.checkpointer;
+    if (!checkpointer) return;
+    this.reset();
+    this.inc({ outcome: "done" }, checkpointer.completed);
+    this.inc({ outcome: "failed" }, checkpointer.failed);
+  },
+});
+new Gauge({
+  name: "assay_sqlite_wal_frames",
+  help: "WAL frames (pages) at the last checkpoint, by state (total, checkpointed); absent on PostgreSQL",
+  labelNames: ["state"] as const,
+  registers: [metricsRegistry],
+  collect() {
+    const last = storage?.checkpointer?.last;
+    if (!last) return;
+    this.set({ state: "total" }, last.log);
+    this.set({ state: "checkpointed" }, last.checkpointed);
+  },
+});
+
 let defaultsCollected = false;
 
 /** Requests that matched no route share one label, so unknown URLs cannot grow the series without bound. */
@@ -56,6 +84,7 @@ export function installMetrics(app: FastifyInstance): void {
   app.get("/metrics", { schema: { hide: true } }, (request, reply) => serveMetrics(metricsToken, request, reply));
   if (!metricsToken) return; // off: no per-request work at all
   pool = app.ctx.storage.pool ?? null;
+  storage = app.ctx.storage;
   if (!defaultsCollected) {
     // Process CPU, memory, GC and event loop lag (nodejs_eventloop_lag_seconds and percentiles).
     collectDefaultMetrics({ register: metricsRegistry });

@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { type DatabaseConnection, type Dialect, type Driver, Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { AuthCache, authInvalidationPlugin } from "../services/auth-cache.js";
+import { BackgroundCheckpointer, type CheckpointLogger } from "./checkpointer.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -17,6 +18,13 @@ export interface Storage {
   pool?: pg.Pool;
   /** What API requests read about tokens and access, kept briefly (services/auth-cache.ts). */
   authCache: AuthCache;
+  /**
+   * Moves SQLite's WAL checkpoints to a worker thread (storage/checkpointer.ts); the server does this once it
+   * has a logger. Null on PostgreSQL and for an in-memory database.
+   */
+  checkpointInBackground(log: CheckpointLogger): BackgroundCheckpointer | null;
+  /** The checkpointer once started, else null. */
+  readonly checkpointer: BackgroundCheckpointer | null;
   close(): Promise<void>;
 }
 
@@ -55,13 +63,37 @@ export function openSqlite(file: string, synchronous: "normal" | "full" = "norma
   // 64 MiB of page cache (the default is 2 MiB): an append touches the test-identity indexes at random
   // places (keys are hashes), and keeping them in memory is worth about 10 % of ingest.
   sqlite.pragma("cache_size = -65536");
+  // A WAL that a long upload grew is cut back to this size once it is checkpointed and restarts.
+  sqlite.pragma("journal_size_limit = 67108864");
   const authCache = new AuthCache();
+  let checkpointer: BackgroundCheckpointer | null = null;
   const dialect = new SqliteDialect({ database: { prepare: cachedPrepare(sqlite), close: () => sqlite.close() } });
   const db = new Kysely<Database>({
-    dialect: withCommitHook(dialect, () => authCache.afterTransaction()),
+    dialect: withCommitHook(dialect, (committed) => {
+      authCache.afterTransaction();
+      if (committed) checkpointer?.nudge();
+    }),
     plugins: [authInvalidationPlugin(authCache)],
   });
-  return { db, dialect: "sqlite", sqlite, authCache, close: () => db.destroy() };
+  return {
+    db,
+    dialect: "sqlite",
+    sqlite,
+    authCache,
+    get checkpointer() {
+      return checkpointer;
+    },
+    checkpointInBackground(log) {
+      if (checkpointer || sqlite.memory) return checkpointer;
+      checkpointer = new BackgroundCheckpointer(sqlite, file, synchronous, log);
+      return checkpointer;
+    },
+    async close() {
+      // The worker's connection goes first, so the server's is the last one and its close checkpoints the rest.
+      await checkpointer?.close();
+      await db.destroy();
+    },
+  };
 }
 
 /** Prepared statements kept per SQL text; beyond this many the oldest is dropped. */
@@ -84,8 +116,8 @@ function cachedPrepare(sqlite: SQLite.Database): (sql: string) => SQLite.Stateme
   };
 }
 
-/** The dialect, with `after` called once each transaction has committed or rolled back. */
-function withCommitHook(dialect: Dialect, after: () => void): Dialect {
+/** The dialect, with `after` called once each transaction has committed (true) or rolled back (false). */
+function withCommitHook(dialect: Dialect, after: (committed: boolean) => void): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),
@@ -97,7 +129,7 @@ function withCommitHook(dialect: Dialect, after: () => void): Dialect {
 class CommitHookDriver implements Driver {
   constructor(
     private readonly driver: Driver,
-    private readonly after: () => void,
+    private readonly after: (committed: boolean) => void,
   ) {}
 
   init = () => this.driver.init();
@@ -114,7 +146,7 @@ class CommitHookDriver implements Driver {
     try {
       await this.driver.commitTransaction(connection);
     } finally {
-      this.after();
+      this.after(true);
     }
   }
 
@@ -122,7 +154,7 @@ class CommitHookDriver implements Driver {
     try {
       await this.driver.rollbackTransaction(connection);
     } finally {
-      this.after();
+      this.after(false);
     }
   }
 }
@@ -134,5 +166,14 @@ export function openPostgres(connectionString: string, connectTimeoutSeconds = 1
     dialect: withCommitHook(new PostgresDialect({ pool }), () => authCache.afterTransaction()),
     plugins: [authInvalidationPlugin(authCache)],
   });
-  return { db, dialect: "postgres", sqlite: null, pool, authCache, close: () => db.destroy() };
+  return {
+    db,
+    dialect: "postgres",
+    sqlite: null,
+    pool,
+    authCache,
+    checkpointInBackground: () => null,
+    checkpointer: null,
+    close: () => db.destroy(),
+  };
 }
