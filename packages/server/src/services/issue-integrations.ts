@@ -6,6 +6,7 @@ import {
 } from "@assay/api";
 import type { Kysely } from "kysely";
 import { type FieldErrors, InvalidDataError, NotFoundError } from "../errors.js";
+import { takesRowLocks } from "../storage/row-locks.js";
 import type { Database } from "../storage/schema.js";
 import { createIssueIntegration } from "./repository.js";
 
@@ -212,6 +213,10 @@ export async function updateTracker(trx: Db, id: number, changes: UpdateIssueInt
  */
 export async function deleteTracker(trx: Db, id: number): Promise<void> {
   await requireTracker(trx, id);
+  if (takesRowLocks(trx)) {
+    // Waits for any link to this tracker that is under way (it holds KEY SHARE), so the count below sees it.
+    await trx.selectFrom("issue_integrations").select("id").where("id", "=", id).forUpdate().execute();
+  }
   const used = await trx
     .selectFrom("issues")
     .select((eb) => eb.fn.countAll<number>().as("n"))

@@ -10,6 +10,7 @@ import { INTEGRATION_TYPES } from "@assay/api";
 import type { ExpressionBuilder, Kysely, Selectable } from "kysely";
 import { type FieldErrors, InvalidDataError, NotFoundError } from "../errors.js";
 import { containsText } from "../storage/like.js";
+import { takesRowLocks } from "../storage/row-locks.js";
 import type {
   CaseAttachmentTable,
   Database,
@@ -404,11 +405,13 @@ async function findOrCreateIssue(
   field: string,
   errors: FieldErrors,
 ): Promise<number | null> {
-  const integration = await db
+  const integrationQuery = db
     .selectFrom("issue_integrations")
     .select(["id", "type"])
-    .where("id", "=", input.integration_id)
-    .executeTakeFirst();
+    .where("id", "=", input.integration_id);
+  // KEY SHARE keeps the tracker from being deleted until this link commits. A delete that got there first makes
+  // this read wait, then find no row: a 422 below instead of a foreign-key failure at the insert.
+  const integration = await (takesRowLocks(db) ? integrationQuery.forKeyShare() : integrationQuery).executeTakeFirst();
   if (!integration) {
     addError(
       errors,
