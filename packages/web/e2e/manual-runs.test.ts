@@ -208,6 +208,11 @@ describeInBrowser("manual runs with a lead and two testers", () => {
       await kase.getByRole("link", { name: "card-form.png" }).waitFor();
       const caseLink = kase.getByRole("link", { name: /^Open case C\d+ in the repository$/ });
       expect(await caseLink.getAttribute("href")).toMatch(new RegExp(`^/projects/${projectId}/cases/\\d+$`));
+      // the test panel names the case as the repository does (C<key>), not by its database id
+      const caseKey = /C\d+/.exec((await caseLink.textContent())!)![0];
+      await expect
+        .poll(() => page.locator(".manual-run__position").textContent())
+        .toMatch(new RegExp(`^Test \\d+ of \\d+ · ${caseKey}$`));
       await page.keyboard.press("c");
       await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("TEXTAREA");
       await page.keyboard.type("<b>Declined</b> with a valid card");
@@ -269,6 +274,21 @@ describeInBrowser("manual runs with a lead and two testers", () => {
       await page.keyboard.press("b");
       await saved(page).getByText(`Blocked saved for “${first}”.`).waitFor();
       await page.getByText("4 of 4 tested (100%)").waitFor();
+
+      // an unsaved comment: leaving the page asks first; Stay keeps it, Leave goes
+      await page.keyboard.press("c");
+      await page.keyboard.type("Half a thought");
+      await page.keyboard.press("Escape");
+      const toRuns = page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Manual runs" });
+      await toRuns.click();
+      const leave = page.getByRole("dialog", { name: "Leave without saving?" });
+      await leave.getByRole("button", { name: "Stay" }).click();
+      await leave.waitFor({ state: "detached" });
+      expect(new URL(page.url()).pathname).toBe(`/manual-runs/${runId}`);
+      expect(await page.getByLabel(/^Comment/).inputValue()).toBe("Half a thought");
+      await toRuns.click();
+      await leave.getByRole("button", { name: "Leave" }).click();
+      await page.waitForURL((url) => url.pathname === `/projects/${projectId}/manual-runs`);
       expectNoProblems();
     },
     STEP_MS,
@@ -277,10 +297,26 @@ describeInBrowser("manual runs with a lead and two testers", () => {
   it(
     "the lead sees the progress, closes the run, and the run becomes read-only",
     async () => {
+      await api("POST", `/x/projects/${projectId}/runs`, { name: "Not begun", folder_ids: [folderId] });
       const page = await as("lead");
       await page.goto(`/projects/${projectId}/manual-runs`);
       const row = page.getByRole("row", { name: /Checkout regression/ });
       await row.getByText("4 of 4 tested (100%)").waitFor();
+      // "Not started" and "In progress" differ in look, not only in words, and stay legible in both themes
+      const inProgress = row.getByText("In progress", { exact: true });
+      const notStarted = page.getByRole("row", { name: /Not begun/ }).getByText("Not started", { exact: true });
+      const look = (chip: typeof inProgress) =>
+        chip.evaluate((element) => {
+          const style = getComputedStyle(element);
+          return `${style.backgroundColor} ${style.borderTopStyle} ${style.color}`;
+        });
+      for (const colorScheme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme });
+        expect(await look(notStarted)).not.toBe(await look(inProgress));
+        expect(await notStarted.evaluate((element) => getComputedStyle(element).borderTopStyle)).toBe("dashed");
+        await expectAccessible(page);
+      }
+      await page.emulateMedia({ colorScheme: "light" });
       await row.getByRole("link", { name: "Checkout regression" }).click();
       await page.getByText("4 of 4 tested (100%)").waitFor();
       await page.getByRole("button", { name: "Close run" }).click();

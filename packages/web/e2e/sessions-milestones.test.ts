@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: e2e tests read response bodies field by field
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { seriousA11yViolations } from "./support/axe.js";
 import { describeInBrowser, launchBrowser, openPage, type WatchedPage } from "./support/browser.js";
@@ -101,6 +101,26 @@ describeInBrowser("sessions and milestones in Chromium", () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   }
 
+  /** A button's look: its opacity, border style and the WCAG contrast of its text on its fill. */
+  function disabledLook(button: Locator) {
+    return button.evaluate((element) => {
+      const style = getComputedStyle(element);
+      const luminance = (color: string) => {
+        const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+          const c = Number(part) / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      const [lighter, darker] = [luminance(style.color), luminance(style.backgroundColor)].sort((a, b) => b - a);
+      return {
+        opacity: style.opacity,
+        borderStyle: style.borderTopStyle,
+        contrast: (lighter! + 0.05) / (darker! + 0.05),
+      };
+    });
+  }
+
   it("a lead creates a milestone with an automation tag; CI runs with that tag join it", async () => {
     const { page, problems } = await signedIn("lead", `/projects/${projectId}/milestones`);
     await page.getByRole("heading", { name: "Milestones", level: 1 }).waitFor();
@@ -142,6 +162,16 @@ describeInBrowser("sessions and milestones in Chromium", () => {
     const { page, problems } = await signedIn("tester", `/projects/${projectId}/sessions`);
     await page.getByRole("heading", { name: "No open sessions" }).waitFor();
     const form = page.getByRole("form", { name: "Start a session" });
+    // a disabled primary button (no name yet) is legible and does not look like one that works, in both themes
+    const start = form.getByRole("button", { name: "Start session" });
+    expect(await start.isDisabled()).toBe(true);
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      const look = await disabledLook(start);
+      expect(look, colorScheme).toMatchObject({ opacity: "1", borderStyle: "dashed" });
+      expect(look.contrast, colorScheme).toBeGreaterThanOrEqual(4.5);
+    }
+    await page.emulateMedia({ colorScheme: "light" });
     await form.getByLabel("Name").fill("Explore checkout");
     await form.getByLabel("Milestone").selectOption({ label: "Release 5" });
     await form.getByLabel("Charter").fill("Explore payment with expired cards\nto find wrong acceptances");
@@ -161,6 +191,17 @@ describeInBrowser("sessions and milestones in Chromium", () => {
     await notes.getByLabel("Notes").fill("Card form is slow.\n<script>alert('x')</script>");
     await notes.getByRole("button", { name: "Save notes" }).click();
     await notes.getByRole("status").getByText("Saved.").waitFor();
+    // unsaved notes: leaving by a link asks first, and Stay keeps the text
+    await notes.getByLabel("Notes").fill("Card form is slow.\nHalf a thought");
+    await page.getByRole("link", { name: "All sessions" }).click();
+    const leave = page.getByRole("dialog", { name: "Leave without saving?" });
+    await leave.getByText("You have not saved your notes.", { exact: false }).waitFor();
+    await leave.getByRole("button", { name: "Stay" }).click();
+    await leave.waitFor({ state: "detached" });
+    expect(new URL(page.url()).pathname).toBe(`/sessions/${sessionId}`);
+    expect(await notes.getByLabel("Notes").inputValue()).toBe("Card form is slow.\nHalf a thought");
+    // back to what is saved: nothing to lose, so the reload below does not ask
+    await notes.getByLabel("Notes").fill("Card form is slow.\n<script>alert('x')</script>");
 
     const findings = page.getByRole("region", { name: "Findings" });
     await findings.getByLabel("Status").selectOption({ label: "Passed" });

@@ -1,7 +1,10 @@
 import type { ReactNode } from "react";
 
-/** The colour families of statuses; each chip also says its status in words (never colour alone). */
-export type StatusTone = "passed" | "failed" | "skipped" | "running" | "warning" | "neutral";
+/**
+ * The colour families of statuses; each chip also says its status in words (never colour alone).
+ * `pending` (not started yet) is outlined with a hollow mark, so it never reads as `running` (under way).
+ */
+export type StatusTone = "passed" | "failed" | "skipped" | "running" | "pending" | "warning" | "neutral";
 
 export function StatusChip({ tone, children, title }: { tone: StatusTone; children: ReactNode; title?: string }) {
   return (

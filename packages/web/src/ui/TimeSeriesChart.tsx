@@ -66,12 +66,9 @@ export const DURATION_INCRS: readonly number[] = [
   604800e6,
 ];
 
-/** A duration tick: "2 min" rather than "2 min 0 s", and a plain "0" at the origin rather than "0 µs". */
+/** A duration tick: a plain "0" at the origin rather than "0 µs". */
 export function formatDurationTick(micros: number): string {
-  if (micros === 0) return "0";
-  return formatDuration(micros)
-    .replace(/ 0 s$/, "")
-    .replace(/ 0 min$/, "");
+  return micros === 0 ? "0" : formatDuration(micros);
 }
 
 export interface TimeSeriesChartProps {

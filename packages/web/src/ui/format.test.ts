@@ -14,8 +14,12 @@ describe("formatDuration: API microseconds as people read them", () => {
     [1_000_000, "1 s"],
     [1_234_567, "1.2 s"],
     [12_345_678, "12 s"],
-    [59_960_000, "1 min 0 s"],
+    [59_960_000, "1 min"],
+    [60_000_000, "1 min"],
     [245_000_000, "4 min 5 s"],
+    [2_340_000_000, "39 min"],
+    [3_600_000_000, "1 h"],
+    [3_900_000_000, "1 h 5 min"],
     [7_380_000_000, "2 h 3 min"],
   ])("%s µs → %s", (micros, text) => {
     expect(formatDuration(micros)).toBe(text);

@@ -5,7 +5,7 @@ const MICROS_PER_SECOND = 1_000_000;
 
 /**
  * A duration in microseconds (every API duration) as people read it: "850 µs", "340 ms", "1.2 s",
- * "4 min 5 s", "2 h 3 min". Null or undefined (not timed) is "—".
+ * "4 min 5 s", "39 min", "2 h 3 min", "1 h". Null or undefined (not timed) is "—".
  */
 export function formatDuration(micros: number | null | undefined): string {
   if (micros === null || micros === undefined || !Number.isFinite(micros)) return "—";
@@ -18,17 +18,27 @@ export function formatDuration(micros: number | null | undefined): string {
   const seconds = us / MICROS_PER_SECOND;
   if (seconds < 60) {
     const rounded = seconds < 10 ? trimZero(seconds.toFixed(1)) : String(Math.round(seconds));
-    // 59.96 s rounds to "60 s": say "1 min 0 s" instead
+    // 59.96 s rounds to "60 s": say "1 min" instead
     if (rounded !== "60") return `${rounded} s`;
   }
   const totalSeconds = Math.round(seconds);
-  if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s`;
+  if (totalSeconds < 3600) return withRest(Math.floor(totalSeconds / 60), "min", totalSeconds % 60, "s");
   const totalMinutes = Math.round(totalSeconds / 60);
-  return `${Math.floor(totalMinutes / 60)} h ${totalMinutes % 60} min`;
+  return withRest(Math.floor(totalMinutes / 60), "h", totalMinutes % 60, "min");
+}
+
+/** "39 min" rather than "39 min 0 s": a zero second unit only adds noise. */
+function withRest(whole: number, wholeUnit: string, rest: number, restUnit: string): string {
+  return rest === 0 ? `${whole} ${wholeUnit}` : `${whole} ${wholeUnit} ${rest} ${restUnit}`;
 }
 
 function trimZero(text: string): string {
   return text.endsWith(".0") ? text.slice(0, -2) : text;
+}
+
+/** A repository case's key as people know it everywhere (repository, case page, manual runs): 7 → "C7". */
+export function formatCaseKey(key: number): string {
+  return `C${key}`;
 }
 
 const countFormat = new Intl.NumberFormat("en-US");

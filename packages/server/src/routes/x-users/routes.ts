@@ -1,5 +1,6 @@
 import type { UpdateUser } from "@assay/api";
 import type { FastifyInstance } from "fastify";
+import { invalidField } from "../../errors.js";
 import { mutate, sendResult } from "../../plugins/idempotency.js";
 import { updateUser } from "../../services/administration.js";
 import { presentUpdatedUser } from "./presenter.js";
@@ -8,7 +9,8 @@ import { schemas } from "./schema.js";
 /**
  * `PATCH /api/v1/x/users/{id}` (administrators): name, global role, and
  * `is_active`. Deactivating ends the user's web sessions at once and their API
- * tokens fail from the next request; the last active administrator is kept.
+ * tokens fail from the next request; the last active administrator is kept,
+ * and nobody deactivates themselves (they would lock themselves out at once).
  */
 export async function xUserRoutes(app: FastifyInstance) {
   app.patch<{ Params: { user_id: number }; Body: UpdateUser }>(
@@ -19,9 +21,19 @@ export async function xUserRoutes(app: FastifyInstance) {
       const { user_id: userId } = request.params;
       const result = await mutate(app, request, async (trx) => {
         await updateUser(trx, app.ctx.storage.dialect, userId, request.body, request.user.id);
+        // Checked after updateUser so that the last administrator hears its advice (make another
+        // administrator first) rather than ours; throwing here rolls the whole change back.
+        if (userId === request.user.id && request.body.is_active === false) throw selfDeactivation(userId);
         return { status: 200, body: await presentUpdatedUser(trx, userId) };
       });
       return sendResult(reply, result);
     },
+  );
+}
+
+function selfDeactivation(userId: number) {
+  return invalidField(
+    "is_active",
+    `You cannot deactivate your own account (user ${userId}): you would be locked out at once. Ask another administrator to deactivate it.`,
   );
 }

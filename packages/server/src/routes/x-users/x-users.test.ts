@@ -77,6 +77,21 @@ describe.each(BACKENDS)("x-users on %s", (backend) => {
     expect((await patch("/x/users/1", { role: "administrator" }, second.body.token)).status).toBe(200);
   });
 
+  it("refuses to let administrators deactivate themselves (422: ask another administrator), changing nothing", async () => {
+    const other = await createUserWithToken(server, "self-admin@example.com", "administrator");
+    const selfId = (await api.get("/user", { token: other })).body.id as number;
+    const refused = await patch(`/x/users/${selfId}`, { is_active: false, name: "Gone" }, other);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.is_active[0]).toContain("Ask another administrator");
+    expect((await api.get(`/users/${selfId}`)).body.result).toMatchObject({
+      is_active: true,
+      name: "self-admin@example.com",
+    });
+    // another administrator may, and the caller may still change their own name
+    expect((await patch(`/x/users/${selfId}`, { name: "Renamed self" }, other)).status).toBe(200);
+    expect((await patch(`/x/users/${selfId}`, { is_active: false })).status).toBe(200);
+  });
+
   it("rejects unknown users (404), empty or unknown fields (422) and non-administrators (403)", async () => {
     expect((await patch("/x/users/999", { name: "X" })).status).toBe(404);
     expect((await patch("/x/users/2", {})).status).toBe(422);

@@ -96,4 +96,14 @@ describe("Administration › Users", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Deactivate" }));
     await waitFor(() => expect(server.callsTo("PATCH /api/v1/x/users/2")[0]?.body).toEqual({ is_active: false }));
   });
+
+  it("offers no deactivation of the signed-in administrator's own row, saying it is them", async () => {
+    fakeApi({ ...signedIn(), "GET /api/v1/users": json(page(users)) });
+    await renderApp("/admin/users");
+    const table = await screen.findByRole("table", { name: "Users" });
+    const ownRow = within(table).getByRole("row", { name: /Ada Admin/ });
+    expect(within(ownRow).queryByRole("button", { name: /Deactivate/ })).toBeNull();
+    expect(within(ownRow).getByText("You")).toBeTruthy();
+    expect(within(table).getByRole("button", { name: "Deactivate Grace Hopper" })).toBeTruthy();
+  });
 });

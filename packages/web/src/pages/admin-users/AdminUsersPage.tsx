@@ -1,7 +1,9 @@
 import type { Invite, RoleKey, User } from "@assay/api";
+import { useQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
 import { type FormEvent, useMemo, useRef, useState } from "react";
 import { ApiError } from "../../api/client";
+import { sessionQuery } from "../../api/session";
 import { Button } from "../../ui/Button";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { CopyButton } from "../../ui/CopyButton";
@@ -26,7 +28,8 @@ export function AdminUsersPage() {
   const { q } = routeApi.useSearch();
   const navigate = routeApi.useNavigate();
   const [deactivating, setDeactivating] = useState<User | null>(null);
-  const columns = useMemo(() => userColumns(setDeactivating), []);
+  const signedInUserId = useQuery(sessionQuery).data?.user.id;
+  const columns = useMemo(() => userColumns(setDeactivating, signedInUserId), [signedInUserId]);
   return (
     <>
       <PageHeader title="Users">
@@ -71,7 +74,7 @@ function filterUsers(users: User[], q: string | undefined): User[] {
   return users.filter((user) => user.name.toLowerCase().includes(needle) || user.email.toLowerCase().includes(needle));
 }
 
-function userColumns(onDeactivate: (user: User) => void): DataColumn<User>[] {
+function userColumns(onDeactivate: (user: User) => void, signedInUserId: number | undefined): DataColumn<User>[] {
   return col.columns([
     col.accessor("name", { header: "Name", sortFn: "text" }),
     col.accessor("email", { header: "E-mail", sortFn: "text" }),
@@ -90,7 +93,10 @@ function userColumns(onDeactivate: (user: User) => void): DataColumn<User>[] {
       header: () => <span className="sr-only">Actions</span>,
       meta: { align: "end" },
       cell: ({ row }) =>
-        row.original.is_active ? (
+        // Deactivating yourself would sign you out for good (the server refuses it too).
+        row.original.id === signedInUserId ? (
+          <span className="admin-muted">You</span>
+        ) : row.original.is_active ? (
           <Button
             variant="ghost"
             onClick={() => onDeactivate(row.original)}

@@ -6,6 +6,7 @@ import { ApiError } from "../../api/client";
 import { Button } from "../../ui/Button";
 import { errorMessage } from "../../ui/ErrorState";
 import { TextField } from "../../ui/Field";
+import { formatCaseKey } from "../../ui/format";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
 import { SelectField } from "../../ui/SelectField";
@@ -90,7 +91,7 @@ function CaseEditor({ projectId, loaded }: { projectId: number; loaded: CaseDeta
     <>
       <UnsavedChangesGuard when={dirty} what="your changes to this case" />
       <PageHeader
-        title={`C${loaded.key} ${base.name}`}
+        title={`${formatCaseKey(loaded.key)} ${base.name}`}
         actions={
           <Link
             to="/projects/$projectId/repository"

@@ -4,6 +4,7 @@ import { Link } from "@tanstack/react-router";
 import { ApiError } from "../../api/client";
 import { Button } from "../../ui/Button";
 import { errorMessage } from "../../ui/ErrorState";
+import { formatCaseKey } from "../../ui/format";
 import { formatBytes } from "../case/Attachments";
 import { caseQuery } from "../case/hooks";
 
@@ -63,7 +64,7 @@ function CaseContent({ detail, projectId }: { detail: CaseDetail; projectId: num
           The case
         </h3>
         <Link to="/projects/$projectId/cases/$caseId" params={{ projectId, caseId: detail.id }}>
-          Open case C{detail.key} in the repository
+          Open case {formatCaseKey(detail.key)} in the repository
         </Link>
       </div>
       {fields.map(([name, value]) => (

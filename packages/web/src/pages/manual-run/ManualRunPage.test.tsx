@@ -179,6 +179,13 @@ describe("the manual run page", () => {
     );
   });
 
+  it("labels the current test's case C<key> as the repository does, not by its database id", async () => {
+    fakeApi(answers(["view", "results"]));
+    await renderApp("/manual-runs/10?test=101");
+    const panel = await screen.findByRole("region", { name: "Pay by invoice" });
+    await waitFor(() => expect(panel.querySelector(".manual-run__position")?.textContent).toBe("Test 2 of 3 · C8"));
+  });
+
   it("says calmly when the case was deleted from the repository, and the run stays usable", async () => {
     const server = fakeApi({
       ...answers(["view", "results"]),
@@ -247,6 +254,25 @@ describe("the manual run page", () => {
     expect(typeof body.elapsed).toBe("number");
     await waitFor(() => expect(app.location()).toContain("test=101"));
     expect(screen.getByText("2 of 3 tested (66%)")).toBeTruthy();
+  });
+
+  it("asks before leaving the page with an unsaved comment, but not when moving to another test", async () => {
+    fakeApi(answers(["view", "results"]));
+    const app = await renderApp("/manual-runs/10?test=100");
+    await screen.findByRole("region", { name: "Pay by card" });
+    const comment = () => screen.getByLabelText(/^Comment/) as HTMLTextAreaElement;
+    fireEvent.change(comment(), { target: { value: "half a thought" } });
+    await key("j");
+    await waitFor(() => expect(app.location()).toContain("test=101"));
+    expect(screen.queryByRole("dialog")).toBeNull();
+
+    fireEvent.change(comment(), { target: { value: "another thought" } });
+    fireEvent.click(screen.getByRole("link", { name: "Sprint 15" }));
+    const dialog = await screen.findByRole("dialog", { name: "Leave without saving?" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Stay" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(app.location()).toContain("/manual-runs/10");
+    expect(comment().value).toBe("another thought");
   });
 
   it("keeps the comment when a result is refused, and says why", async () => {

@@ -15,6 +15,7 @@ import { ErrorState, errorMessage } from "../../ui/ErrorState";
 import { Loading } from "../../ui/Loading";
 import { PageHeader } from "../../ui/PageHeader";
 import { StatusChip } from "../../ui/StatusChip";
+import { UnsavedChangesGuard } from "../../ui/UnsavedChangesGuard";
 import { useProjectUsers } from "../manual-runs/hooks";
 import { progressLabel, progressOf } from "../manual-runs/progress";
 import { EditRunForm } from "./EditRunForm";
@@ -199,6 +200,12 @@ function Execute({ data, tests }: { data: ManualRunData; tests: ManualRunTest[] 
             />
             {canRecord ? (
               <>
+                {/* moving to another test keeps the page (its ?test= changes): only leaving it asks */}
+                <UnsavedChangesGuard
+                  when={hasUnsavedResult(draft)}
+                  what="this test's comment, issues or file"
+                  leavingOnly
+                />
                 <ResultForm
                   key={formKey}
                   draft={draft}
@@ -231,6 +238,10 @@ function Execute({ data, tests }: { data: ManualRunData; tests: ManualRunTest[] 
       <CloseRunDialog runId={run.id} name={run.name} open={closing} onDone={() => setClosing(false)} />
     </>
   );
+}
+
+function hasUnsavedResult(draft: ResultDraft): boolean {
+  return draft.note.trim() !== "" || draft.issues.length > 0 || draft.file !== null;
 }
 
 function issueItemErrors(error: unknown): string | undefined {

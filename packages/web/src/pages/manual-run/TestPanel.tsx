@@ -1,9 +1,12 @@
 import type { ManualRunTest } from "@assay/api";
+import { useQuery } from "@tanstack/react-query";
 import { Duration } from "../../ui/Duration";
 import { errorMessage } from "../../ui/ErrorState";
+import { formatCaseKey } from "../../ui/format";
 import { SelectField } from "../../ui/SelectField";
 import { ResultStatusChip } from "../../ui/StatusChip";
 import { Time } from "../../ui/Time";
+import { caseQuery } from "../case/hooks";
 import { CaseDetails } from "./CaseDetails";
 import { useAssignTest } from "./hooks";
 
@@ -29,7 +32,8 @@ export function TestPanel({
   return (
     <section className="card manual-run__test" aria-labelledby="current-test-title">
       <p className="muted manual-run__position">
-        Test {position} of {count} · case #{test.case_id}
+        Test {position} of {count}
+        <CaseKey caseId={test.case_id} />
       </p>
       <h2 id="current-test-title" className="manual-run__test-name">
         {test.name}
@@ -93,6 +97,13 @@ export function TestPanel({
       )}
     </section>
   );
+}
+
+/** " · C7", as the repository labels the case; nothing while it loads or when the case is gone. */
+function CaseKey({ caseId }: { caseId: number }) {
+  // the same query as the case details below: read from their cache, not fetched twice
+  const key = useQuery(caseQuery(caseId)).data?.key;
+  return key === undefined ? null : <> · {formatCaseKey(key)}</>;
 }
 
 function AssignTest({

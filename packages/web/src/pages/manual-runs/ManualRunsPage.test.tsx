@@ -54,9 +54,25 @@ describe("the manual runs page", () => {
     expect(within(row).getByRole("link", { name: "Checkout regression" }).getAttribute("href")).toBe("/manual-runs/10");
     expect(within(row).getByText("Milestone: Sprint 15")).toBeTruthy();
     expect(within(row).getByText("3 of 4 tested (75%)")).toBeTruthy();
-    expect(within(row).getByText("10 min 0 s")).toBeTruthy();
+    expect(within(row).getByText("10 min")).toBeTruthy();
     expect(server.callsTo("GET /api/v1/projects/1/runs")[0]!.search.get("is_closed")).toBe("0");
     expect(await screen.findByRole("link", { name: "New manual run" })).toBeTruthy();
+  });
+
+  it("tells a run not started from one in progress by the chip's look, not only its words", async () => {
+    fakeApi({
+      ...signedIn(),
+      "GET /api/v1/projects/1/runs": json(
+        page([manualRun({ id: 10, name: "Fresh" }), manualRun({ id: 11, name: "Busy", is_started: true })]),
+      ),
+      "GET /api/v1/x/projects/1/permissions": permissions(["view"]),
+    });
+    await renderApp("/projects/1/manual-runs");
+    const table = await screen.findByRole("table", { name: "Manual runs" });
+    const chipOf = (name: string, state: string) =>
+      within(within(table).getByRole("row", { name: new RegExp(name) })).getByText(state);
+    expect(chipOf("Fresh", "Not started").className).toBe("chip chip--pending");
+    expect(chipOf("Busy", "In progress").className).toBe("chip chip--running");
   });
 
   it("hides creating from users without manage_runs", async () => {

@@ -56,8 +56,10 @@ const columns = col.columns([
     cell: ({ row }) =>
       row.original.run.is_closed ? (
         <StatusChip tone="neutral">Closed</StatusChip>
+      ) : row.original.run.is_started ? (
+        <StatusChip tone="running">In progress</StatusChip>
       ) : (
-        <StatusChip tone="running">{row.original.run.is_started ? "In progress" : "Not started"}</StatusChip>
+        <StatusChip tone="pending">Not started</StatusChip>
       ),
   }),
   col.display({

@@ -84,8 +84,10 @@ function milestoneColumns(onEdit: ((milestone: Milestone) => void) | null) {
       cell: ({ row }) =>
         row.original.milestone.is_completed ? (
           <StatusChip tone="passed">Completed</StatusChip>
-        ) : (
+        ) : row.original.milestone.is_started ? (
           <StatusChip tone="running">Active</StatusChip>
+        ) : (
+          <StatusChip tone="pending">Not started</StatusChip>
         ),
     }),
     ...(onEdit

@@ -7,6 +7,7 @@ import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { EmptyState } from "../../ui/EmptyState";
 import { errorMessage } from "../../ui/ErrorState";
 import { TextField } from "../../ui/Field";
+import { formatCaseKey } from "../../ui/format";
 import { Pager } from "../../ui/Pager";
 import { SelectField } from "../../ui/SelectField";
 import { moveDestinations } from "./folder-tree";
@@ -103,7 +104,7 @@ export function CaseList({
                       />
                     </td>
                   ) : null}
-                  <td className="code">C{c.key}</td>
+                  <td className="code">{formatCaseKey(c.key)}</td>
                   <td>
                     <Link to="/projects/$projectId/cases/$caseId" params={{ projectId, caseId: c.id }}>
                       {c.name}

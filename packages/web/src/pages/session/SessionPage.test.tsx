@@ -131,6 +131,20 @@ describe("the session page", () => {
     expect((within(notes).getByLabelText("Notes") as HTMLTextAreaElement).value).toBe("A very long note");
   });
 
+  it("asks before leaving with unsaved notes: Stay keeps them", async () => {
+    fakeApi(answers(recording(), ["view", "results"]));
+    const view = await renderApp("/sessions/11");
+    const notes = await screen.findByRole("region", { name: "Notes" });
+    fireEvent.change(within(notes).getByLabelText("Notes"), { target: { value: "Unsaved thought" } });
+    fireEvent.click(screen.getByRole("link", { name: "All sessions" }));
+    const dialog = await screen.findByRole("dialog", { name: "Leave without saving?" });
+    expect(dialog.textContent).toContain("You have not saved your notes.");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Stay" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(view.location()).toContain("/sessions/11");
+    expect((within(notes).getByLabelText("Notes") as HTMLTextAreaElement).value).toBe("Unsaved thought");
+  });
+
   it("adds a finding with its status", async () => {
     const server = fakeApi({
       ...answers(recording(), ["view", "results"]),

@@ -4,11 +4,12 @@ import { ApiError } from "../../api/client";
 import { Button } from "../../ui/Button";
 import { errorMessage } from "../../ui/ErrorState";
 import { TextAreaField } from "../../ui/TextAreaField";
+import { UnsavedChangesGuard } from "../../ui/UnsavedChangesGuard";
 import { useUpdateSession } from "./hooks";
 
 /**
  * The charter or the notes: plain text, shown as text (never as HTML). Editable while the session is open;
- * a failed save keeps what was typed and says why.
+ * a failed save keeps what was typed and says why, and leaving the page with unsaved text asks first.
  */
 export function SessionText({
   session,
@@ -38,6 +39,7 @@ export function SessionText({
   }
   return (
     <section className="card" aria-labelledby={headingId}>
+      <UnsavedChangesGuard when={draft !== saved} what={`your ${label.toLowerCase()}`} />
       <h2 id={headingId} className="section-title">
         {label}
       </h2>

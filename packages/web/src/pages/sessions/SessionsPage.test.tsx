@@ -52,6 +52,22 @@ function sessionsPage(items: unknown[]) {
 }
 
 describe("the sessions page", () => {
+  it("marks a session not started yet apart from an open one that is under way", async () => {
+    fakeApi({
+      ...signedIn([project({ id: 1 })]),
+      "GET /api/v1/x/projects/1/permissions": permissions(["view"]),
+      "GET /api/v1/projects/1/sessions": json(
+        sessionsPage([sessionFixture(), sessionFixture({ id: 12, name: "Explore refunds", is_started: false })]),
+      ),
+      "GET /api/v1/projects/1/milestones": json(page([])),
+    });
+    await renderApp("/projects/1/sessions");
+    const row = (name: string) => screen.getByRole("row", { name: new RegExp(name) });
+    await screen.findByRole("link", { name: "Explore refunds" });
+    expect(within(row("Explore refunds")).getByText("Not started").className).toBe("chip chip--pending");
+    expect(within(row("Explore checkout")).getByText("Open").className).toBe("chip chip--running");
+  });
+
   it("lists open sessions with their milestone, results and time; the state filter lives in the URL", async () => {
     const server = fakeApi({
       ...signedIn([project({ id: 1 })]),

@@ -72,8 +72,10 @@ const columns = col.columns([
     cell: ({ row }) =>
       row.original.session.is_closed ? (
         <StatusChip tone="neutral">Closed</StatusChip>
-      ) : (
+      ) : row.original.session.is_started ? (
         <StatusChip tone="running">Open</StatusChip>
+      ) : (
+        <StatusChip tone="pending">Not started</StatusChip>
       ),
   }),
   col.display({
