@@ -4,13 +4,18 @@ import { parseJUnitStream } from "./parse.js";
 import type { JUnitFileSummary, JUnitTest } from "./types.js";
 import { hashTestKey, toWireTest } from "./wire.js";
 
+/** `chunks` as the byte stream parseJUnitStream reads (a file's, in the CLI). */
+async function* streamOf(...chunks: Uint8Array[]): AsyncIterable<Uint8Array> {
+  yield* chunks;
+}
+
 /** Parses XML given in chunks of `chunkSize` bytes, to exercise chunk boundaries too. */
 async function parseXml(xml: string | Buffer, chunkSize = 64 * 1024) {
   const bytes = typeof xml === "string" ? Buffer.from(xml) : xml;
   const chunks: Buffer[] = [];
   for (let offset = 0; offset < bytes.length; offset += chunkSize)
     chunks.push(bytes.subarray(offset, offset + chunkSize));
-  const parse = parseJUnitStream(chunks, { fileName: "t.xml" });
+  const parse = parseJUnitStream(streamOf(...chunks), { fileName: "t.xml" });
   const tests: JUnitTest[] = [];
   for await (const test of parse) tests.push(test);
   return { tests, summary: parse.summary as JUnitFileSummary };
@@ -354,9 +359,8 @@ describe("encodings (W14 fixed)", () => {
 
 describe("streaming", () => {
   it("can be iterated only once and reports a complete summary at the end", async () => {
-    const parse = parseJUnitStream([Buffer.from(suite(`<testcase name="a" time="1"/><testcase name="b" time="2"/>`))], {
-      fileName: "s.xml",
-    });
+    const source = Buffer.from(suite(`<testcase name="a" time="1"/><testcase name="b" time="2"/>`));
+    const parse = parseJUnitStream(streamOf(source), { fileName: "s.xml" });
     const names: string[] = [];
     for await (const test of parse) {
       names.push(test.name);
@@ -385,7 +389,7 @@ describe("the count-only pass (checks a file before an upload)", () => {
     <testcase name=" "/><testcase classname="c" name="b" duration="2"/></testsuite></testsuites>`;
 
   async function countOnly(text: string) {
-    const parse = parseJUnitStream([Buffer.from(text)], { fileName: "t.xml", countOnly: true });
+    const parse = parseJUnitStream(streamOf(Buffer.from(text)), { fileName: "t.xml", countOnly: true });
     const yielded: unknown[] = [];
     for await (const batch of parse.batches()) yielded.push(...batch);
     return { yielded, summary: parse.summary };

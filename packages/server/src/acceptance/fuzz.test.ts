@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_HEADERS } from "../plugins/errors.js";
 import { BACKENDS } from "../test-support/backends.js";
+import { readResponse } from "../test-support/http.js";
 import {
   createUserWithToken,
   runServerCommand,
@@ -36,6 +37,9 @@ const FUZZ_BACKENDS = BACKENDS.filter((b) => (process.env.ASSAY_FUZZ_BACKEND ?? 
 /** Rows that change without a write request: when a token or a web session was last used; job leases. */
 const VOLATILE_COLUMNS = ["last_used_at", "last_seen_at"];
 const VOLATILE_TABLES = new Set(["job_leases"]);
+
+/** The parts of the server's OpenAPI document the fuzz reads its operations from. */
+type OpenApiDocument = Parameters<typeof operationsOf>[0];
 
 /**
  * A digest of every row of every table (volatile columns left out), to prove that nothing changed.
@@ -154,8 +158,8 @@ describe.each(FUZZ_BACKENDS)("API fuzz on %s", (backend) => {
     tokens.none = null;
     tokens.bad = "assay_not_a_real_token";
     tokens["read-only"] = await createUserWithToken(server, "fuzz-reader@example.com", "read-only");
-    const doc = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
-    operations = operationsOf(doc);
+    const doc = await readResponse<OpenApiDocument>(await fetch(`${server.url}/api/v1/openapi.json`));
+    operations = operationsOf(doc.body);
     digester = backend === "sqlite" ? sqliteDigester(server) : await postgresDigester(server);
   }, 120_000);
   afterAll(async () => {

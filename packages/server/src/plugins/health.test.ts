@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
+import type { ErrorCollection } from "@assay/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../test-support/backends.js";
-import { ApiClient, makeTests } from "../test-support/http.js";
+import { ApiClient, makeTests, readResponse } from "../test-support/http.js";
 import { startServerProcess, type TestServer } from "../test-support/server-process.js";
 
 const METRICS_TOKEN = "metrics-token-0123456789";
@@ -40,7 +41,7 @@ describe.each(BACKENDS)("health and metrics on %s", (backend) => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
     const wrong = await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer not-the-token-at-all" } });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).message).toContain("ASSAY_METRICS_TOKEN");
+    expect((await readResponse<ErrorCollection>(wrong)).body.message).toContain("ASSAY_METRICS_TOKEN");
   });
 
   it("counts requests by route template and status, 429s and results ingested", async () => {
@@ -102,7 +103,7 @@ describe("readiness and metrics settings", () => {
     try {
       const response = await fetch(`${server.url}/metrics`);
       expect(response.status).toBe(404);
-      expect((await response.json()).message).toContain("Set ASSAY_METRICS_TOKEN");
+      expect((await readResponse<ErrorCollection>(response)).body.message).toContain("Set ASSAY_METRICS_TOKEN");
     } finally {
       await server.stop();
     }
@@ -114,9 +115,9 @@ describe("readiness and metrics settings", () => {
     try {
       const down = await fetch(`${server.url}/readyz`);
       expect(down.status).toBe(503);
-      const body = await down.json();
+      const { body } = await readResponse<ErrorCollection>(down);
       expect(body.message).toMatch(/^Not ready: Redis \(ASSAY_REDIS_URL\) does not answer/);
-      expect(Object.keys(body.errors)).toEqual(["redis"]);
+      expect(Object.keys(body.errors ?? {})).toEqual(["redis"]);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
       redis = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore" });

@@ -38,13 +38,26 @@ export class ApiClient {
     let body: string | undefined = options.rawBody;
     if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers["content-type"] ??= "application/json";
-    const response = await fetch(`${this.baseUrl}/api/v1${path}`, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = text;
-    if (text && (response.headers.get("content-type") ?? "").includes("json")) parsed = JSON.parse(text);
-    return { status: response.status, headers: response.headers, body: parsed as T };
+    return readResponse<T>(await fetch(`${this.baseUrl}/api/v1${path}`, { method, headers, body }));
   }
 }
+
+/**
+ * A `fetch` answer read like ApiClient's: for requests it cannot make (multipart uploads, cookies,
+ * paths outside /api/v1). `T` is what the test expects the JSON body to be, e.g. `ErrorCollection`.
+ */
+export async function readResponse<T = any>(response: Response): Promise<ApiResponse<T>> {
+  const text = await response.text();
+  let parsed: unknown = text;
+  if (text && (response.headers.get("content-type") ?? "").includes("json")) parsed = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}
+
+/**
+ * An object with its Testmo counters (`untested_count`, `status1_count` … `total_count`) by name:
+ * @assay/api builds them from a list, so its Run, Session and AutomationRun types do not name them.
+ */
+export type WithCounters<T> = T & { [counter: `${string}_count`]: number };
 
 /** `count` tests in the wire format Testmo's CLI sends, statuses cycling through `statuses`. */
 export function makeTests(

@@ -3,13 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../../test-support/backends.js";
-import { ApiClient } from "../../test-support/http.js";
+import { ApiClient, readResponse } from "../../test-support/http.js";
 import { startS3, type TestS3 } from "../../test-support/s3.js";
 import { startServerProcess, type TestServer } from "../../test-support/server-process.js";
 
 /** Starting server processes (and the CLI commands that set them up) takes long on a loaded machine. */
 const STARTUP_TIMEOUT_MS = 180_000;
 
+/** The upload's answer: an AttachmentResultList when stored, an ErrorCollection when not. */
 async function upload(server: TestServer, caseId: number, name: string, content: Uint8Array | string) {
   const form = new FormData();
   form.append("files[]", new Blob([content], { type: "application/octet-stream" }), name);
@@ -18,7 +19,7 @@ async function upload(server: TestServer, caseId: number, name: string, content:
     headers: { authorization: `Bearer ${server.token}` },
     body: form,
   });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return readResponse(response);
 }
 
 async function download(server: TestServer, attachmentId: number) {

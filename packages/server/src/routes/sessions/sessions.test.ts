@@ -2,7 +2,7 @@ import { NamedExpand, Page, Row, Session, StateExpand, TemplateExpand } from "@a
 import { Value } from "typebox/value";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../../test-support/backends.js";
-import { ApiClient } from "../../test-support/http.js";
+import { ApiClient, type WithCounters } from "../../test-support/http.js";
 import {
   createUserWithToken,
   runServerCommand,
@@ -17,7 +17,7 @@ describe.each(BACKENDS)("sessions on %s", (backend) => {
   let server: TestServer;
   let api: ApiClient;
   let projectId: number;
-  let sessions: Session[];
+  let sessions: WithCounters<Session>[];
 
   beforeAll(async () => {
     server = await startServerProcess({ backend });

@@ -6,11 +6,12 @@ import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ErrorCollection } from "@assay/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "../../lib/tokens.js";
 import { openStorage, type Storage } from "../../storage/db.js";
 import { BACKENDS, type Backend, createPostgresDatabase } from "../../test-support/backends.js";
-import { ApiClient } from "../../test-support/http.js";
+import { ApiClient, readResponse } from "../../test-support/http.js";
 import { runServerCommand, startServerProcess, type TestServer } from "../../test-support/server-process.js";
 
 const MAIN = fileURLToPath(new URL("../../../dist/main.js", import.meta.url));
@@ -259,7 +260,7 @@ describe.each(BACKENDS)("web sign-in on %s", (backend) => {
       // The old cookie, replayed, names nothing any more.
       const replay = await fetch(`${server.url}/api/v1/projects`, { headers: { cookie: `assay_session=${secret}` } });
       expect(replay.status).toBe(401);
-      expect((await replay.json()).message).toContain("session has ended");
+      expect((await readResponse<ErrorCollection>(replay)).body.message).toContain("session has ended");
       // Signing out without a session is harmless.
       expect((await new Browser(server.url).post("/x/auth/sign-out")).status).toBe(204);
     });

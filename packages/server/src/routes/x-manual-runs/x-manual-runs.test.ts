@@ -1,8 +1,8 @@
-import { ManualRunResult, ManualRunTestList, type Run } from "@assay/api";
+import { ManualRunResult, ManualRunTestList, type Run, type RunResultAttachmentResult } from "@assay/api";
 import { Value } from "typebox/value";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../../test-support/backends.js";
-import { ApiClient } from "../../test-support/http.js";
+import { ApiClient, readResponse } from "../../test-support/http.js";
 import {
   createOutsiderToken,
   createUserWithToken,
@@ -216,7 +216,7 @@ describe.each(BACKENDS)("manual run writes on %s", (backend) => {
       body: form,
     });
     expect(upload.status).toBe(201);
-    const attachment = (await upload.json()).result;
+    const attachment = (await readResponse<RunResultAttachmentResult>(upload)).body.result;
     expect(attachment).toMatchObject({ name: "screen.png", mime_type: "image/png", size: 4, result_id: result.id });
     const listed = (await reader.get(`/x/runs/${run.id}/tests`)).body.result[0].latest_result.attachments;
     expect(listed.map((a: { id: number }) => a.id)).toEqual([attachment.id]);

@@ -4,9 +4,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Attachment, ErrorCollection } from "@assay/api";
 import { afterAll, describe, expect, it } from "vitest";
 import { BACKENDS, createPostgresDatabase } from "../../test-support/backends.js";
-import { ApiClient } from "../../test-support/http.js";
+import { ApiClient, readResponse } from "../../test-support/http.js";
 import { listening, runMain, type Spawned, spawnMain, terminate } from "../../test-support/spawn.js";
 
 const TESTS_PER_RUN = 120;
@@ -199,7 +200,7 @@ async function uploadOnce(api: ApiClient, caseId: number, name: string): Promise
     body: form,
   });
   expect(response.status).toBe(201);
-  const attachment = (await response.json()).result[0];
+  const attachment = (await readResponse<{ result: Attachment[] }>(response)).body.result[0]!;
   return { runId: run.body.id, attachmentId: attachment.id, content };
 }
 
@@ -209,7 +210,7 @@ async function download(api: ApiClient, attachmentId: number): Promise<string | 
     headers: { authorization: `Bearer ${api.token}` },
   });
   if (response.status === 404) {
-    const body = await response.json();
+    const { body } = await readResponse<ErrorCollection>(response);
     expect(body.message, "a row without its file").toBe(`Attachment ${attachmentId} does not exist.`);
     return null;
   }
