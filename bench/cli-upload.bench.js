@@ -11,13 +11,14 @@
 // anything fails or a run does not hold every test.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream, existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeJunit } from "./lib/junit-report.js";
 
 const TESTS = Number(process.env.ASSAY_BENCH_TESTS ?? 100_000);
 const BIG_MB = Number(process.env.ASSAY_BENCH_BIG_MB ?? 500);
@@ -37,48 +38,6 @@ async function freePort() {
   const { port } = server.address();
   await new Promise((done) => server.close(done));
   return port;
-}
-
-/**
- * One test case of a realistic report, about 160 bytes on average: mostly passing tests, 5 %
- * failures with a message and a stack, 2 % skipped, three quarters with a line of captured output.
- */
-function testCase(index) {
-  const suite = `com.example.bench.Suite${Math.floor(index / 100)}`;
-  const open = `    <testcase classname="${suite}" name="test_${index}" time="0.0${index % 90}"`;
-  if (index % 20 === 7) {
-    return (
-      `${open}><failure message="expected ${index} to equal ${index + 1}" type="AssertionError">` +
-      `AssertionError: expected ${index} to equal ${index + 1}\n    at ${suite}.test_${index}(Suite.java:${index})</failure></testcase>\n`
-    );
-  }
-  if (index % 50 === 3) return `${open}><skipped message="not on this platform"/></testcase>\n`;
-  if (index % 4 !== 0) {
-    return `${open}><system-out>INFO request ${index} answered 200 in ${index % 50} ms (worker ${index % 8})</system-out></testcase>\n`;
-  }
-  return `${open}/>\n`;
-}
-
-/** Streams a report of `count` tests (or of about `bytes` bytes) to `path`; returns the test count. */
-async function writeJunit(path, { count = Number.POSITIVE_INFINITY, bytes = Number.POSITIVE_INFINITY }) {
-  const out = createWriteStream(path, { highWaterMark: 4 * MIB });
-  let written = 0;
-  const write = async (text) => {
-    written += text.length;
-    if (!out.write(text)) await once(out, "drain");
-  };
-  await write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n');
-  let index = 0;
-  while (index < count && written < bytes) {
-    const size = Math.min(100, count - index);
-    let chunk = `  <testsuite name="com.example.bench.Suite${Math.floor(index / 100)}" tests="${size}">\n`;
-    for (let i = 0; i < size; i++) chunk += testCase(index++);
-    await write(`${chunk}  </testsuite>\n`);
-  }
-  await write("</testsuites>\n");
-  out.end();
-  await once(out, "finish");
-  return index;
 }
 
 async function waitForServer(url, child) {
