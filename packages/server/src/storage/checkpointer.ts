@@ -22,9 +22,8 @@ export type CheckpointLogger = (message: string, error?: unknown) => void;
  *
  * better-sqlite3 is synchronous, so a checkpoint on the server's connection stops the event loop while it copies
  * the WAL into the database file and syncs both to disk. Left to SQLite (a checkpoint inside the commit that takes
- * the WAL past 1,000 pages), that is most commits of a bulk upload: on a disk whose sync takes milliseconds it was
- * a third of ingest time, and every other request waited through it (docs/decisions.md, "Checkpoints off the event
- * loop"). Here the server's connection never checkpoints; each commit nudges the worker, which runs a PASSIVE
+ * the WAL past 1,000 pages), that is most commits of a bulk upload: on a disk whose sync takes half a millisecond
+ * it was a third of ingest time, and every other request waited through it (docs/decisions.md, decision 47). Here the server's connection never checkpoints; each commit nudges the worker, which runs a PASSIVE
  * checkpoint (it waits for no reader or writer, so it never blocks the server) at most every MIN_INTERVAL_MS.
  *
  * Durability is unchanged: the worker's connection uses the server's `synchronous` setting, and a checkpoint is the
