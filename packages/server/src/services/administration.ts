@@ -55,6 +55,13 @@ export async function updateUser(
   if (wasActiveAdmin && !remainsActiveAdmin) {
     await requireAnotherActiveAdmin(trx, dialect, userId, adminRoleIds, changes);
   }
+  // After the last-administrator check, so the last one hears its advice (make another administrator first).
+  if (userId === actorId && !staysActive) {
+    throw invalidField(
+      "is_active",
+      `You cannot deactivate your own account (user ${userId}): you would be locked out at once. Ask another administrator to deactivate it.`,
+    );
+  }
   await trx
     .updateTable("users")
     .set({

@@ -1,6 +1,5 @@
 import type { UpdateUser } from "@assay/api";
 import type { FastifyInstance } from "fastify";
-import { invalidField } from "../../errors.js";
 import { mutate, sendResult } from "../../plugins/idempotency.js";
 import { updateUser } from "../../services/administration.js";
 import { presentUpdatedUser } from "./presenter.js";
@@ -21,19 +20,9 @@ export async function xUserRoutes(app: FastifyInstance) {
       const { user_id: userId } = request.params;
       const result = await mutate(app, request, async (trx) => {
         await updateUser(trx, app.ctx.storage.dialect, userId, request.body, request.user.id);
-        // Checked after updateUser so that the last administrator hears its advice (make another
-        // administrator first) rather than ours; throwing here rolls the whole change back.
-        if (userId === request.user.id && request.body.is_active === false) throw selfDeactivation(userId);
         return { status: 200, body: await presentUpdatedUser(trx, userId) };
       });
       return sendResult(reply, result);
     },
-  );
-}
-
-function selfDeactivation(userId: number) {
-  return invalidField(
-    "is_active",
-    `You cannot deactivate your own account (user ${userId}): you would be locked out at once. Ask another administrator to deactivate it.`,
   );
 }
