@@ -1,8 +1,8 @@
-import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { JUnitParseError } from "./errors.js";
+import { FastXmlScanner, type XmlEvents } from "./fast-scanner.js";
+import { SaxesTokenizer } from "./saxes-tokenizer.js";
 import { type RerunElement, type StatusElement, TestCaseBuilder } from "./test-builder.js";
 import type { JUnitTest } from "./types.js";
-import { parseSecondsToMicros, REFERENCE_MARK } from "./values.js";
+import { parseSecondsToMicros } from "./values.js";
 import type { WarningLog } from "./warnings.js";
 
 /**
@@ -36,33 +36,30 @@ type Frame =
   | { role: "property"; attributes: Record<string, string>; text: string[] }
   | { role: "ignored" };
 
-const SAXES_ENTITY_STATE = 14; // S_ENTITY in saxes.js
-const UNTERMINATED_ENTITY = "unterminated entity reference (a bare & must be written &amp;)";
-
 const IGNORED: Frame = { role: "ignored" };
 const STATUS_ELEMENTS = new Set(["skipped", "failure", "error"]);
 const RERUN_ELEMENTS = new Set(["flakyFailure", "flakyError", "rerunFailure", "rerunError"]);
 
-/** The parts of saxes 6.0.0 (pinned) we reach into; the unit tests pin their behaviour. */
-interface SaxesInternals {
-  state: number;
-  chunk: string;
-  prevI: number;
-  parseEntity(entity: string): string;
+/** Which XML tokenizer feeds the reader: the fast scanner (which may give up) or saxes. */
+export type TokenizerKind = "fast" | "saxes";
+
+export interface ReaderOptions {
+  countOnly?: boolean;
+  /** Default saxes. The fast scanner throws FastPathUnsupported on input it leaves to saxes. */
+  tokenizer?: TokenizerKind;
 }
 
 /**
- * Turns XML text into tests with saxes, keeping only the open-element path in
- * memory. Tests are emitted when their `</testcase>` closes, so in document
- * order. Testmo emits nested suites' tests before a suite's direct test cases
- * (W22); we deliberately do not copy that: only the order changes, never a
- * test's content, key or count.
+ * Turns XML events into tests, keeping only the open-element path in memory.
+ * Tests are emitted when their `</testcase>` closes, so in document order.
+ * Testmo emits nested suites' tests before a suite's direct test cases (W22);
+ * we deliberately do not copy that: only the order changes, never a test's
+ * content, key or count.
  */
-export class JUnitReader {
-  private readonly parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
+export class JUnitReader implements XmlEvents {
+  private readonly tokenizer: { write(text: string): void; close(): void };
   private readonly documentTiming = emptyTiming();
   private readonly stack: Frame[] = [{ role: "document", name: "", timing: this.documentTiming }];
-  private readonly declaredEntities = new Set<string>();
   private ready: JUnitTest[] = [];
   private testElapsedSum = 0;
   testCount = 0;
@@ -70,28 +67,23 @@ export class JUnitReader {
   private readonly countOnly: boolean;
 
   constructor(
-    private readonly fileName: string,
+    fileName: string,
     private readonly warnings: WarningLog,
-    options: { countOnly?: boolean } = {},
+    options: ReaderOptions = {},
   ) {
     this.countOnly = options.countOnly === true;
-    this.parser.on("opentag", (tag) => this.openTag(tag));
-    this.parser.on("closetag", () => this.closeTag());
-    this.parser.on("text", (text) => this.addText(text.trim()));
-    this.parser.on("cdata", (text) => this.addText(text)); // CDATA keeps its whitespace, like Testmo
-    this.parser.on("doctype", (doctype) => this.readDoctype(doctype));
-    this.parser.on("error", (error) => this.onSaxesError(error));
-    this.interceptEntities();
+    this.tokenizer =
+      options.tokenizer === "fast" ? new FastXmlScanner(this) : new SaxesTokenizer(this, fileName, warnings);
   }
 
   /** Feeds text; returns the tests completed by it. */
   write(text: string): JUnitTest[] {
-    this.parser.write(text);
+    this.tokenizer.write(text);
     return this.takeReady();
   }
 
   close(): JUnitTest[] {
-    this.parser.close();
+    this.tokenizer.close();
     return this.takeReady();
   }
 
@@ -111,9 +103,18 @@ export class JUnitReader {
     return this.stack[this.stack.length - 1]!;
   }
 
-  private openTag(tag: SaxesTagPlain): void {
-    // Saxes also sends closetag for a self-closing tag, so every open tag gets a frame.
-    this.stack.push(this.frameFor(tag.name, tag.attributes));
+  openTag(name: string, attributes: Record<string, string>): void {
+    // A self-closing tag also gets closeTag, so every open tag gets a frame.
+    this.stack.push(this.frameFor(name, attributes));
+  }
+
+  text(text: string): void {
+    this.addText(text.trim());
+  }
+
+  /** CDATA keeps its whitespace, like Testmo. */
+  cdata(text: string): void {
+    this.addText(text);
   }
 
   private frameFor(name: string, attributes: Record<string, string>): Frame {
@@ -149,7 +150,7 @@ export class JUnitReader {
     return IGNORED;
   }
 
-  private closeTag(): void {
+  closeTag(): void {
     const frame = this.stack.pop()!;
     const parent = this.top;
     switch (frame.role) {
@@ -197,63 +198,6 @@ export class JUnitReader {
     if (text === "") return;
     const frame = this.top;
     if ("text" in frame) frame.text.push(text);
-  }
-
-  /**
-   * Saxes never expands DTD entities. A reference to one is therefore refused
-   * with a clear message rather than kept literally, because the expanded
-   * text would be part of Testmo's key and a silent difference is worse than
-   * an error. This also stops entity-expansion bombs at their first reference.
-   */
-  private readDoctype(doctype: string): void {
-    for (const match of doctype.matchAll(/<!ENTITY\s+([^\s%]+)/g)) this.declaredEntities.add(match[1]!);
-  }
-
-  private interceptEntities(): void {
-    const internals = this.parser as unknown as SaxesInternals;
-    const resolveEntity = internals.parseEntity.bind(this.parser);
-    internals.parseEntity = (entity: string): string => {
-      // Numeric references stay literal behind a marker (see values.ts): decoded for display, hashed as written.
-      if (entity.startsWith("#")) return `${REFERENCE_MARK}${entity};`;
-      if (this.declaredEntities.has(entity)) {
-        throw this.fatal(
-          `entity &${entity}; is declared in the DOCTYPE; DTD entities are never expanded (entity-expansion protection)`,
-        );
-      }
-      return resolveEntity(entity);
-    };
-  }
-
-  /**
-   * Testmo accepts control characters and undefined entities such as `&nbsp;`
-   * (kept literally), so they are warnings here, not errors. Everything else
-   * saxes reports is a well-formedness error and ends the file.
-   */
-  private onSaxesError(error: Error): void {
-    const reason = error.message.replace(/^\d+:\d+: /, "");
-    if (reason === "undefined entity.") {
-      this.warnings.add("undefined entity kept literally");
-      return;
-    }
-    if (reason === "disallowed character." && this.offendingCharacter() !== "<") {
-      this.warnings.add("control character kept as is");
-      return;
-    }
-    throw this.fatal(this.insideEntity() ? UNTERMINATED_ENTITY : reason.replace(/\.$/, ""));
-  }
-
-  /** Saxes reads an entity name up to the next `;`, so a bare `&` surfaces later as an unrelated error. */
-  private insideEntity(): boolean {
-    return (this.parser as unknown as SaxesInternals).state === SAXES_ENTITY_STATE;
-  }
-
-  private offendingCharacter(): string | undefined {
-    const internals = this.parser as unknown as SaxesInternals;
-    return internals.chunk[internals.prevI];
-  }
-
-  private fatal(reason: string): JUnitParseError {
-    return new JUnitParseError(this.fileName, reason, this.parser.line, this.parser.column);
   }
 }
 
