@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
+import type { NarrowTestRow } from "../../storage/repositories/comparison-tests.js";
 import type { ComparisonTestRow } from "../../storage/repositories/insight-runs.js";
-import { isMarkedlySlower, type MergeInput, mergeComparison } from "./comparison.js";
+import {
+  classifyTests,
+  describeListed,
+  isMarkedlySlower,
+  leastK,
+  type MergeInput,
+  mergeComparison,
+  pickListed,
+  rowsToDescribe,
+  rowsToName,
+} from "./comparison.js";
 
 const PASSED = 2;
 const FAILED = 3;
@@ -144,5 +155,90 @@ describe("run comparison merge", () => {
     const run = [row(3, FAILED, 1, { name: "x", folder: "b" }), row(2, FAILED, 1, { name: "x", folder: "a" })];
     const more = [row(5, FAILED, 1, { name: "x", folder: "a" })];
     expect(ids(merge([...run, ...more], null).tests.new_failures)).toEqual([2, 5, 3]);
+  });
+});
+
+describe("run comparison steps on narrow rows", () => {
+  const judge = {
+    isFailed: (id: number) => id === FAILED,
+    isPassed: (id: number) => id === PASSED,
+    quarantined: new Set<number>(),
+  };
+  /** [row id, case id, status, elapsed] */
+  const narrow = (id: number, caseId: number, statusId: number, elapsed: number | null = 1000): NarrowTestRow => [
+    id,
+    caseId,
+    statusId,
+    elapsed,
+  ];
+
+  it("takes a test's result with the highest id, whatever the order the rows come in", () => {
+    const run = [narrow(12, 1, PASSED), narrow(10, 1, FAILED), narrow(11, 2, FAILED), narrow(9, 2, PASSED)];
+    const classified = classifyTests({ ...judge, run, baseline: [narrow(2, 1, FAILED), narrow(1, 2, PASSED)] });
+    expect(classified.members.fixed).toEqual([1]);
+    expect(classified.members.new_failures).toEqual([2]);
+    expect(classified.failures.total).toBe(1);
+  });
+
+  it("names only the candidates of categories with more tests than the limit, never those of slower", () => {
+    const baseline = [narrow(1, 1, PASSED, 1), narrow(2, 2, PASSED, 1), narrow(3, 3, FAILED), narrow(4, 4, PASSED)];
+    const run = [narrow(11, 1, PASSED, 900_000), narrow(12, 2, PASSED, 900_000), narrow(13, 3, PASSED)];
+    const classified = classifyTests({ ...judge, run, baseline });
+    expect(classified.counts).toMatchObject({ slower: 2, fixed: 1, gone_tests: 1 });
+    expect(rowsToName(classified, 1)).toEqual([]);
+    const more = classifyTests({ ...judge, run: [...run, narrow(14, 5, FAILED), narrow(15, 6, PASSED)], baseline });
+    // new_tests (5, 6) and nothing else is over the limit of 1; new_failures has one test.
+    expect(rowsToName(more, 1).sort()).toEqual([14, 15]);
+  });
+
+  it("lists the most grown of more slower tests than the limit, ties by case id, from narrow rows alone", () => {
+    const baseline = [1, 2, 3, 4, 5].map((c) => narrow(c, c, PASSED, 100_000));
+    const grown = { 1: 300_000, 2: 500_000, 3: 500_000, 4: 400_000, 5: 100_000 } as Record<number, number>;
+    const run = [5, 4, 3, 2, 1].map((c) => narrow(10 + c, c, PASSED, grown[c]!));
+    const classified = classifyTests({ ...judge, run, baseline });
+    const listed = pickListed(classified, 3, new Map());
+    expect(listed.slower).toEqual([2, 3, 4]);
+    expect(rowsToDescribe(classified, listed).sort()).toEqual([12, 13, 14]);
+  });
+
+  it("answers 404 for a listed test whose row is gone (its run was deleted meanwhile)", () => {
+    const classified = classifyTests({ ...judge, run: [narrow(1, 7, FAILED)], baseline: null });
+    const listed = pickListed(classified, 5, new Map());
+    expect(() => describeListed(classified, listed, new Map())).toThrow(
+      expect.objectContaining({
+        statusCode: 404,
+        message: expect.stringMatching(/deleted while it was being compared/),
+      }),
+    );
+  });
+});
+
+describe("leastK", () => {
+  const numeric = (a: number, b: number) => a - b;
+
+  it("gives the first k of the full sort, for every k", () => {
+    // A fixed pseudo-random sequence with repeats, so the test is the same every run.
+    let seed = 7;
+    const items = Array.from({ length: 500 }, () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % 200;
+    });
+    const sorted = [...items].sort(numeric);
+    for (const k of [0, 1, 2, 3, 10, 199, 499, 500, 600])
+      expect(leastK(items, k, numeric), `k ${k}`).toEqual(sorted.slice(0, k));
+  });
+
+  it("works on input in order, in reverse order and empty", () => {
+    const up = Array.from({ length: 100 }, (_, i) => i);
+    expect(leastK(up, 5, numeric)).toEqual([0, 1, 2, 3, 4]);
+    expect(leastK([...up].reverse(), 5, numeric)).toEqual([0, 1, 2, 3, 4]);
+    expect(leastK([], 5, numeric)).toEqual([]);
+  });
+
+  it("does not change its input", () => {
+    const items = [3, 1, 2];
+    leastK(items, 2, numeric);
+    leastK(items, 5, numeric);
+    expect(items).toEqual([3, 1, 2]);
   });
 });

@@ -48,6 +48,7 @@ export async function findBaselineRun(db: Db, run: RunRow): Promise<{ row: RunRo
   return row ? { row, rule: "same_source" } : null;
 }
 
+/** A test result with all the comparison reads of it (mergeComparison's input; storage/repositories/comparison-tests.ts reads it in parts). */
 export interface ComparisonTestRow {
   case_id: number;
   name: string;
@@ -56,18 +57,6 @@ export interface ComparisonTestRow {
   elapsed: number | null;
   message: string | null;
   failure_group_id: number | null;
-}
-
-/** Every test result of a run in insertion order (the (run_id, id) index): a retried test's last result comes last. */
-export async function testsForComparison(db: Db, runId: number): Promise<ComparisonTestRow[]> {
-  const rows = await db
-    .selectFrom("automation_run_tests")
-    .select(["case_id", "name", "folder", "status_id", "elapsed", "message", "failure_group_id"])
-    .where("run_id", "=", runId)
-    .orderBy("id")
-    .execute();
-  for (const row of rows) if (row.elapsed !== null) row.elapsed = Number(row.elapsed);
-  return rows;
 }
 
 /** Automation cases of the project under a quarantine that has not expired at `now`. */
