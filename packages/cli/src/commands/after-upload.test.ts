@@ -174,7 +174,10 @@ describe("summary after the upload", () => {
     const output = new CapturedOutput();
     const code = await submit(testContext(output, { parser, cwd: dir }), submitOptions(), []);
     expect(code).toBe(0);
-    expect(api.writes().at(-1)).toMatchObject({ method: "GET", path: "/x/automation/runs/1/comparison?limit=10" });
+    expect(api.writes().at(-1)).toMatchObject({
+      method: "GET",
+      path: "/x/automation/runs/1/comparison?limit=10&categories=new_failures,fixed,slower",
+    });
     expect(api.writes().at(-1)?.headers["idempotency-key"]).toBeUndefined();
     const after = output.stdout.slice(output.stdout.indexOf("Summary: 2 tests"));
     expect(after.split("\n").slice(1)).toEqual([
@@ -260,7 +263,10 @@ describe("summary after the upload", () => {
     api.comparison = comparison({ total: 0, quarantined: 0, unquarantined: 0 });
     const output = new CapturedOutput();
     expect(await completeRun(testContext(output), { instance, runId: "7" })).toBe(0);
-    expect(api.paths()).toEqual(["/automation/runs/7/complete", "/x/automation/runs/7/comparison?limit=10"]);
+    expect(api.paths()).toEqual([
+      "/automation/runs/7/complete",
+      "/x/automation/runs/7/comparison?limit=10&categories=new_failures,fixed,slower",
+    ]);
     expect(output.stdout).toContain(`Marked the test run as completed\nRun: ${instance}/automation/runs/7\n`);
   });
 });

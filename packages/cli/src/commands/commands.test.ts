@@ -52,7 +52,7 @@ describe("automation:run:submit", () => {
       "/automation/runs/threads/2/append",
       "/automation/runs/1/complete",
       // the run comparison for the closing summary (404 here: printed as unavailable)
-      "/x/automation/runs/1/comparison?limit=10",
+      "/x/automation/runs/1/comparison?limit=10&categories=new_failures,fixed,slower",
     ]);
     expect(api.writes()[0]?.body).toEqual({
       name: "Nightly",

@@ -20,8 +20,8 @@ const BASELINE_RULES: Record<string, string> = {
   same_source: "latest completed run of the same source",
 };
 
-/** Lists printed, in this order, each with up to the endpoint's `limit` tests. */
-const LISTED: readonly ComparisonCategory[] = ["new_failures", "fixed", "slower"];
+/** Lists printed, in this order, each with up to the endpoint's `limit` tests; the only ones asked for. */
+export const LISTED: readonly ComparisonCategory[] = ["new_failures", "fixed", "slower"];
 
 /** Test names, folders and messages come from test reports: untrusted and unbounded. */
 const NAME_CHARS = 200;

@@ -135,6 +135,17 @@ describe.each(BACKENDS)("run comparison against the plain algorithm on %s", (bac
     expect(all.tests.new_failures.some((t: ComparedTest) => t.message?.includes("expected 2 to be 3"))).toBe(false);
   });
 
+  it("lists only the categories asked for, with the same tests, and keeps every count", async () => {
+    const want = await expected(runId, baselineId, LIMIT);
+    const result = await compare(runId, `?limit=${LIMIT}&categories=new_failures,slower`);
+    expect(result.counts).toEqual(want.counts);
+    expect(result.failures).toEqual(want.failures);
+    for (const category of COMPARISON_CATEGORIES) {
+      const listed = category === "new_failures" || category === "slower";
+      expect(result.tests[category], category).toEqual(listed ? want.tests[category] : []);
+    }
+  });
+
   it("answers the same at every limit, with no baseline and for a run without tests", async () => {
     for (const limit of [1, 7, 1000]) {
       const result = await compare(runId, `?limit=${limit}`);

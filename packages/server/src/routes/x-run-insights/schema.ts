@@ -16,6 +16,13 @@ export const ComparisonQuery = Type.Object({
   baseline_id: Type.Optional(Id),
   /** most tests listed per category (counts are always complete) */
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  /** comma-separated categories whose tests are listed; the others' lists are empty (counts stay complete) */
+  categories: Type.Optional(
+    Type.String({
+      description:
+        "Comma-separated categories whose tests are listed (default: all); the other lists are empty, the counts stay complete.",
+    }),
+  ),
 });
 export type ComparisonQuery = Static<typeof ComparisonQuery>;
 

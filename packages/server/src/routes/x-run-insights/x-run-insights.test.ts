@@ -178,6 +178,17 @@ describe.each(BACKENDS)("run comparison on %s", (backend) => {
     }
   });
 
+  it("rejects unknown or empty categories with 422 naming categories and the valid ones", async () => {
+    const unknown = await compare(run2, "?categories=new_failures,broken,flaky");
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors.categories).toEqual([
+      'Unknown comparison categories "broken", "flaky": use new_failures, still_failing, fixed, new_tests, gone_tests, slower.',
+    ]);
+    const empty = await compare(run2, "?categories=,");
+    expect(empty.status).toBe(422);
+    expect(empty.body.errors.categories[0]).toContain("names nothing");
+  });
+
   it("compares with the run asked for: baseline_id", async () => {
     const { status, body } = await compare(run2, `?baseline_id=${feature}`);
     expect(status).toBe(200);

@@ -295,7 +295,7 @@ export interface RunComparisonData extends ComparisonFigures {
 export async function compareRun(
   ctx: AppContext,
   run: RunRow,
-  options: { baselineId?: number; limit: number },
+  options: { baselineId?: number; limit: number; categories?: readonly ComparisonCategory[] },
 ): Promise<RunComparisonData> {
   const { db } = ctx.storage;
   let baseline: RunRow | null = null;
@@ -310,7 +310,18 @@ export async function compareRun(
       rule = found.rule;
     }
   }
-  return { run, baseline, rule, ...(await compareTests(ctx, run, baseline, options.limit)) };
+  const listing = { limit: options.limit, categories: options.categories ?? COMPARISON_CATEGORIES };
+  return { run, baseline, rule, ...(await compareTests(ctx, run, baseline, listing)) };
+}
+
+/**
+ * The classification with only `categories`' members left to list. Naming a category is what costs: a
+ * source's first run has every test in `new_tests`, and ordering them reads every name.
+ */
+export function onlyListing(c: Classification, categories: readonly ComparisonCategory[]): Classification {
+  const members = emptyLists();
+  for (const category of categories) members[category] = c.members[category];
+  return { ...c, members };
 }
 
 /** The merge over the database: narrow rows of both runs, names of the candidates that need them, the listed rows. */
@@ -318,7 +329,7 @@ async function compareTests(
   ctx: AppContext,
   run: RunRow,
   baseline: RunRow | null,
-  limit: number,
+  { limit, categories }: { limit: number; categories: readonly ComparisonCategory[] },
 ): Promise<ComparisonFigures> {
   const reader = comparisonTestReader(ctx.storage);
   const [runTests, baselineTests, quarantined] = await Promise.all([
@@ -334,12 +345,13 @@ async function compareTests(
     isPassed: (id) => byId.get(id)?.is_passed === true,
     quarantined,
   });
-  const listed = pickListed(classified, limit, await reader.namesOf(rowsToName(classified, limit)));
-  const details = await reader.detailsOf(rowsToDescribe(classified, listed));
+  const listing = onlyListing(classified, categories);
+  const listed = pickListed(listing, limit, await reader.namesOf(rowsToName(listing, limit)));
+  const details = await reader.detailsOf(rowsToDescribe(listing, listed));
   return {
     counts: classified.counts,
     failures: classified.failures,
-    tests: describeListed(classified, listed, details),
+    tests: describeListed(listing, listed, details),
   };
 }
 
