@@ -15,14 +15,21 @@ export type UploadTarget = { projectId: number } | { runId: number };
  * 404 there, and then the first write says so, with the server's message (docs/decisions.md).
  */
 export async function checkUploadTarget(client: ApiClient, origin: string, target: UploadTarget): Promise<void> {
-  await read(client, "/user", (error) =>
+  const user = read(client, "/user", (error) =>
     error.status === 401 ? `The server at ${origin} does not accept the API token` : undefined,
   );
   if ("projectId" in target) {
-    await read(client, `/projects/${target.projectId}`, (error) => projectProblem(error, target.projectId));
-    await checkMayUpload(client, target.projectId);
+    // The three reads travel together (one round trip instead of three to a distant server) and are
+    // judged in order, so a rejected token is still what the user hears first.
+    const project = read(client, `/projects/${target.projectId}`, (error) => projectProblem(error, target.projectId));
+    const mayUpload = checkMayUpload(client, target.projectId);
+    for (const pending of [project, mayUpload]) pending.catch(() => {}); // judged below, in order
+    await user;
+    await project;
+    await mayUpload;
     return;
   }
+  await user;
   const run = await read<{ result?: { is_completed?: boolean; project_id?: number } }>(
     client,
     `/automation/runs/${target.runId}`,
