@@ -1,4 +1,5 @@
 import type { Storage } from "../../storage/db.js";
+import { type SqliteConnection, statementsFor } from "../../storage/sqlite-statements.js";
 import { TEST_COLUMNS } from "../automation-run-tests/queries.js";
 
 /**
@@ -23,8 +24,7 @@ export interface CompactColumns {
 const COMPACT_SQLITE =
   "SELECT id, case_id, name, folder, status_id, elapsed, failure_group_id, message FROM automation_run_tests WHERE run_id = ? ORDER BY id";
 
-const compactStatements = new WeakMap<NonNullable<Storage["sqlite"]>, SQLiteStatement>();
-type SQLiteStatement = ReturnType<NonNullable<Storage["sqlite"]>["prepare"]>;
+const prepareCompact = (sqlite: SqliteConnection) => sqlite.prepare(COMPACT_SQLITE).raw(true);
 
 type CompactRow = [number, number, string, string, number, number | string | null, number | null, string | null];
 
@@ -67,12 +67,7 @@ function collector() {
 export async function compactRunTests(storage: Storage, runId: number): Promise<CompactColumns> {
   const out = collector();
   if (storage.sqlite) {
-    let statement = compactStatements.get(storage.sqlite);
-    if (!statement) {
-      statement = storage.sqlite.prepare(COMPACT_SQLITE).raw(true);
-      compactStatements.set(storage.sqlite, statement);
-    }
-    for (const row of statement.iterate(runId)) out.add(row as CompactRow);
+    for (const row of statementsFor(storage.sqlite, prepareCompact).iterate(runId)) out.add(row as CompactRow);
     return out.columns;
   }
   const rows = await storage.db

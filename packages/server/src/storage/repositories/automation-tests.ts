@@ -11,6 +11,7 @@ import {
 import type { FailureDetail } from "../../services/insights/failures.js";
 import type { Storage } from "../db.js";
 import type { Database } from "../schema.js";
+import { type SqliteConnection, statementsFor } from "../sqlite-statements.js";
 import {
   type CaseState,
   COLUMN_TYPES,
@@ -152,10 +153,6 @@ function applyTest(state: CaseAggregates, target: TestTarget, groupId: number | 
 
 // ------------------------------------------------------------------ SQLite
 
-type SqliteConnection = NonNullable<Storage["sqlite"]>;
-
-const statementCache = new WeakMap<SqliteConnection, ReturnType<typeof prepareSqlite>>();
-
 function prepareSqlite(sqlite: SqliteConnection) {
   const caseColumns = ["project_id", "source_id", "key", "name", "folder", "created_at", ...STORED_COLUMNS];
   return {
@@ -191,11 +188,7 @@ function insertTestsSqlite(
   tests: readonly IncomingTest[],
   groups: FailureGroupRecorder,
 ): void {
-  let statements = statementCache.get(sqlite);
-  if (!statements) {
-    statements = prepareSqlite(sqlite);
-    statementCache.set(sqlite, statements);
-  }
+  const statements = statementsFor(sqlite, prepareSqlite);
   const cases = new Map<string, SqliteCase>();
   const caseOf: SqliteCase[] = [];
   for (const incoming of tests) {

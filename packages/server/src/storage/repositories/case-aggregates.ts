@@ -9,6 +9,7 @@ import {
 } from "../../services/insights/aggregates.js";
 import type { Storage } from "../db.js";
 import type { Database } from "../schema.js";
+import { type SqliteConnection, statementsFor } from "../sqlite-statements.js";
 
 /**
  * Writing a test identity's aggregates back (services/insights/aggregates.ts
@@ -81,20 +82,17 @@ export function storedValues(state: CaseAggregates, settings: InsightSettings): 
 
 export type StoredAggregateRow = StoredAggregates & { id: number };
 
-const sqliteUpdates = new WeakMap<NonNullable<Storage["sqlite"]>, { run(...values: unknown[]): unknown }>();
+function prepareUpdate(sqlite: SqliteConnection) {
+  return sqlite.prepare(`UPDATE automation_cases SET ${STORED_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE id = ?`);
+}
 
 /** SQLite: a prepared UPDATE per case on the raw connection, inside the caller's transaction. */
 export function writeCaseAggregatesSqlite(
-  sqlite: NonNullable<Storage["sqlite"]>,
+  sqlite: SqliteConnection,
   cases: readonly CaseState[],
   settings: InsightSettings,
 ): void {
-  let update = sqliteUpdates.get(sqlite);
-  if (!update) {
-    const assignments = STORED_COLUMNS.map((c) => `${c} = ?`).join(", ");
-    update = sqlite.prepare(`UPDATE automation_cases SET ${assignments} WHERE id = ?`);
-    sqliteUpdates.set(sqlite, update);
-  }
+  const update = statementsFor(sqlite, prepareUpdate);
   for (const { id, state } of cases) update.run(...storedValues(state, settings), id);
 }
 

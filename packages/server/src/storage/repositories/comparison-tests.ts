@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Storage } from "../db.js";
+import { type SqliteConnection, statementsFor } from "../sqlite-statements.js";
 
 /**
  * The test rows a run comparison reads (services/insights/comparison.ts), in three widths: every row of a run
@@ -35,10 +36,6 @@ export function comparisonTestReader(storage: Storage): ComparisonTestReader {
 }
 
 // ------------------------------------------------------------------ SQLite
-
-type SqliteConnection = NonNullable<Storage["sqlite"]>;
-
-const sqliteStatements = new WeakMap<SqliteConnection, ReturnType<typeof prepareSqlite>>();
 
 /** The ids go in as one JSON array: any number of them, one statement text. */
 const BY_IDS = "WHERE id IN (SELECT value FROM json_each(?))";
@@ -77,12 +74,7 @@ function narrowRows(flat: (number | null)[]): NarrowTestRow[] {
 }
 
 function sqliteReader(sqlite: SqliteConnection): ComparisonTestReader {
-  let statements = sqliteStatements.get(sqlite);
-  if (!statements) {
-    statements = prepareSqlite(sqlite);
-    sqliteStatements.set(sqlite, statements);
-  }
-  const s = statements;
+  const s = statementsFor(sqlite, prepareSqlite);
   return {
     async narrowTests(runId) {
       // group_concat of no rows is NULL.

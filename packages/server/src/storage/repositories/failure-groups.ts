@@ -2,10 +2,10 @@ import { sql, type Transaction } from "kysely";
 import type { FailureSignature } from "../../services/insights/signature.js";
 import type { Storage } from "../db.js";
 import type { Database } from "../schema.js";
+import { type SqliteConnection, statementsFor } from "../sqlite-statements.js";
 import type { IncomingTest, TestTarget } from "./automation-tests.js";
 
 type Trx = Transaction<Database>;
-type SqliteConnection = NonNullable<Storage["sqlite"]>;
 
 export interface FailureGroupRecorder {
   /** The group of a failed test; null for others. */
@@ -133,8 +133,6 @@ const groupRow = (target: TestTarget, signature: FailureSignature) => ({
 
 // ------------------------------------------------------------------ SQLite
 
-const sqliteStatements = new WeakMap<SqliteConnection, ReturnType<typeof prepareSqlite>>();
-
 /** groupRow's keys. */
 const GROUP_COLUMNS = [
   "project_id",
@@ -188,12 +186,7 @@ function prepareSqlite(sqlite: SqliteConnection) {
 }
 
 function sqliteStore(sqlite: SqliteConnection): GroupStore {
-  let statements = sqliteStatements.get(sqlite);
-  if (!statements) {
-    statements = prepareSqlite(sqlite);
-    sqliteStatements.set(sqlite, statements);
-  }
-  const s = statements;
+  const s = statementsFor(sqlite, prepareSqlite);
   return {
     findGroupId: async (projectId, signature) => s.findGroup.get(projectId, signature) as number | undefined,
     createGroup: async (target, signature) => s.createGroup.get(groupRow(target, signature)) as number | undefined,
