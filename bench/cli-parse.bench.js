@@ -6,7 +6,7 @@
 // it in a child process with the built parser, prints throughput, test count and
 // the child's peak RSS, and deletes the file. Needs `npx tsc -b packages/cli` first.
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "assay-bench-parse-"));
   try {
     await parseGenerated(join(dir, `cli-parse-${sizeMb}mb.xml`), sizeMb);
+    await parseLongOutputs(join(dir, "cli-parse-long-outputs.xml"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -36,11 +37,34 @@ async function parseGenerated(file, sizeMb) {
   const fileMb = statSync(file).size / MIB;
   console.log(`parse file: ${fileMb.toFixed(1)} MB (${file})`);
   console.log(`parse throughput: ${(fileMb / result.seconds).toFixed(1)} MB/s`);
+  const saxes = await runChild(file, "saxes");
+  console.log(`parse throughput with saxes alone (the fast scanner off): ${(fileMb / saxes.seconds).toFixed(1)} MB/s`);
   console.log(`parse tests: ${result.tests}`);
   console.log(`parse peak RSS: ${(result.maxRssKb / 1024).toFixed(1)} MB`);
   if (!result.complete || result.tests !== expectedTests) {
     throw new Error(`parsed ${result.tests} tests, the file holds ${expectedTests}`);
   }
+}
+
+/**
+ * Tests that log a lot: 2 MB of CDATA output and a 2 MB comment each, read in 16 KiB chunks. A scanner that
+ * read such a section from its start at every chunk took seconds here where saxes takes a tenth of one.
+ */
+async function parseLongOutputs(file) {
+  const line = "INFO a line of a long log, as a chatty test writes it (worker 3)\n";
+  const output = line.repeat(Math.ceil((2 * MIB) / line.length));
+  const cases = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `<testcase name="chatty_${i}"><system-out><![CDATA[${output}]]></system-out><!-- ${"x".repeat(2 * MIB)} --></testcase>`,
+  );
+  writeFileSync(file, `<testsuite name="long outputs">${cases.join("\n")}</testsuite>\n`);
+  const fileMb = statSync(file).size / MIB;
+  const result = await runChild(file);
+  if (result.tests !== cases.length) throw new Error(`parsed ${result.tests} tests, the file holds ${cases.length}`);
+  console.log(
+    `parse throughput, long outputs (${fileMb.toFixed(0)} MB, 10 tests): ${(fileMb / result.seconds).toFixed(1)} MB/s`,
+  );
 }
 
 // A realistic mix of about 300 bytes per test (500 MB holds about 1.8 million
@@ -100,9 +124,9 @@ async function generate(file, targetBytes) {
   return index;
 }
 
-function runChild(file) {
+function runChild(file, tokenizer = "auto") {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child", file], {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child", file, tokenizer], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let stdout = "";
@@ -117,10 +141,10 @@ function runChild(file) {
   });
 }
 
-async function parseInChild(file) {
+async function parseInChild(file, tokenizer) {
   const { parseJUnitFile } = await import(parserModule);
   const started = performance.now();
-  const parse = parseJUnitFile(file);
+  const parse = parseJUnitFile(file, { tokenizer });
   let tests = 0;
   for await (const _test of parse) tests++;
   const seconds = (performance.now() - started) / 1000;
@@ -130,7 +154,7 @@ async function parseInChild(file) {
 
 // Entry point last, so every constant above is initialised before it runs.
 if (process.argv[2] === "--child") {
-  await parseInChild(process.argv[3]);
+  await parseInChild(process.argv[3], process.argv[4]);
 } else {
   await main().catch((error) => {
     console.error(`parse bench failed: ${error?.stack ?? error}`);

@@ -145,6 +145,31 @@ describe("fast XML scanner", () => {
     }
   });
 
+  it("reads a CDATA section or comment of many chunks on, without giving up, as saxes does", async () => {
+    const log = "line of output ]] -- > 😀\r\n".repeat(40_000); // about 1 MB
+    const xml = `<testsuite><testcase name="a"><system-out><![CDATA[${log}]]></system-out><!-- ${"c- ".repeat(50_000)} --></testcase></testsuite>`;
+    for (const chunkSize of [16 * 1024, 16 * 1024 + 1, 64 * 1024]) {
+      const events = scan(xml, chunkSize);
+      expect(events).toContainEqual(["cdata", log.replaceAll("\r\n", "\n")]);
+      const bytes = Buffer.from(xml);
+      expectSameReading(await read(bytes, "auto", chunkSize), await read(bytes, "saxes", chunkSize), `${chunkSize}`);
+    }
+    // A "--" deep inside a long comment is still found.
+    expect(() => scan(`<a><!-- ${"x".repeat(100_000)}--${"x".repeat(100_000)} --></a>`, 4096)).toThrow(
+      FastPathUnsupported,
+    );
+  });
+
+  it("leaves a tag cut by chunk ends past 256 KiB to saxes, which reads on instead of starting it again", async () => {
+    const xml = `<testsuite><testcase name="a"><failure message="${"m".repeat(300_000)}"/></testcase></testsuite>`;
+    expect(() => scan(xml, 16 * 1024)).toThrow(/a tag over 256 KiB/);
+    expect(scan(xml, xml.length)).toHaveLength(6);
+    const bytes = Buffer.from(xml);
+    const auto = await read(bytes, "auto", 16 * 1024);
+    expectSameReading(auto, await read(bytes, "saxes", 16 * 1024));
+    expect(auto.tests[0]!.fields[0]!.value).toHaveLength(300_000);
+  });
+
   it("gives a file to saxes halfway through without yielding a test twice", async () => {
     const cases = Array.from({ length: 300 }, (_, i) => `<testcase classname="c" name="t${i}" time="0.001"/>`);
     cases[250] = '<testcase classname="c" name="t250">&nbsp;<failure message="m"/></testcase>';

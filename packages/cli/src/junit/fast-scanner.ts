@@ -27,6 +27,17 @@ const APOSTROPHE = 0x27;
 const BANG = 0x21;
 const QUESTION = 0x3f;
 
+interface OpenSection {
+  kind: "cdata" | "comment";
+  /** the body so far, one piece per chunk */
+  pieces: string[];
+  /** its last two characters: the end marker can begin there */
+  tail: string;
+}
+
+const SECTION_END = { cdata: "]]>", comment: "-->" } as const;
+const MAX_CARRIED_MARKUP = 256 * 1024;
+
 /** Characters XML 1.0 disallows (saxes reports them) and lone surrogates: left to saxes. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job
 const DISALLOWED = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
@@ -51,8 +62,10 @@ const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '
  * The tests parse every fixture both ways and compare.
  */
 export class FastXmlScanner {
-  /** Unconsumed input: a piece of markup cut by the end of the last chunk. */
+  /** Unconsumed input: a piece of markup cut by the end of the last chunk (a tag: never a section). */
   private carried = "";
+  /** A CDATA section or comment that the last chunk ended inside: read on without scanning it again. */
+  private section: OpenSection | null = null;
   /** The current text node's raw pieces, cut by chunk ends. */
   private rawText = "";
   private readonly open: string[] = [];
@@ -63,6 +76,7 @@ export class FastXmlScanner {
   constructor(private readonly events: XmlEvents) {}
 
   write(chunk: string): void {
+    const carriedLength = this.carried.length;
     let input = this.carried + chunk;
     this.carried = "";
     // A pair of surrogates can be cut by a chunk end: keep the first half for the next chunk.
@@ -71,8 +85,15 @@ export class FastXmlScanner {
       this.carried = input.slice(-1);
       input = input.slice(0, -1);
     }
-    checkCharacters(input);
+    // Each character is checked once: the carried ones were, but for a first half of a pair cut last time.
+    let from = Math.max(0, carriedLength - 1);
+    if (isLowSurrogate(input.charCodeAt(from)) && from > 0) from--; // a whole pair carried: start at its first half
+    checkCharacters(input.slice(from));
     let at = 0;
+    if (this.section !== null) {
+      at = this.continueSection(input);
+      if (at < 0) return;
+    }
     if (!this.started) {
       at = this.declaration(input);
       if (at < 0) {
@@ -85,7 +106,7 @@ export class FastXmlScanner {
   }
 
   close(): void {
-    if (this.carried !== "") throw new FastPathUnsupported("a document cut inside markup");
+    if (this.carried !== "" || this.section !== null) throw new FastPathUnsupported("a document cut inside markup");
     this.endText();
     if (!this.sawRoot || this.open.length > 0) throw new FastPathUnsupported("a document without a closed root");
   }
@@ -101,6 +122,8 @@ export class FastXmlScanner {
       if (lt > at) this.rawText += input.slice(at, lt);
       const next = this.markup(input, lt);
       if (next < 0) {
+        // Each chunk reads a cut tag from its start again: past this size saxes, which reads on, is faster.
+        if (input.length - lt > MAX_CARRIED_MARKUP) throw new FastPathUnsupported("a tag over 256 KiB");
         this.carried = input.slice(lt) + this.carried;
         return;
       }
@@ -175,24 +198,51 @@ export class FastXmlScanner {
   /** `<!--`, `<![CDATA[` (and `<!DOCTYPE`, left to saxes). */
   private bang(input: string, lt: number): number {
     const head = input.slice(lt, lt + 9);
-    if (head.startsWith("<!--")) {
-      const end = input.indexOf("-->", lt + 4);
-      if (end < 0) return -1;
-      const body = input.slice(lt + 4, end);
-      if (body.includes("--") || body.endsWith("-")) throw new FastPathUnsupported("a comment with --");
-      this.endText();
-      return end + 3;
-    }
+    if (head.startsWith("<!--")) return this.startSection(input, "comment", lt + 4);
     if (head === "<![CDATA[") {
-      const end = input.indexOf("]]>", lt + 9);
-      if (end < 0) return -1;
       if (this.open.length === 0) throw new FastPathUnsupported("CDATA outside the root element");
-      this.endText();
-      this.events.cdata(normalizeLineEnds(input.slice(lt + 9, end)));
-      return end + 3;
+      return this.startSection(input, "cdata", lt + 9);
     }
     if (head.length < 9 && ("<!--".startsWith(head) || "<![CDATA[".startsWith(head))) return -1;
     throw new FastPathUnsupported("a DOCTYPE or other <! markup");
+  }
+
+  /** A section whose body starts at `from`: ended here, or carried on in `section` (then the chunk is used up). */
+  private startSection(input: string, kind: OpenSection["kind"], from: number): number {
+    this.endText();
+    const end = input.indexOf(SECTION_END[kind], from);
+    if (end >= 0) {
+      this.endSection(kind, input.slice(from, end));
+      return end + 3;
+    }
+    const body = input.slice(from);
+    this.section = { kind, pieces: [body], tail: body.slice(-2) };
+    return input.length;
+  }
+
+  /** Looks for the open section's end in the next chunk only (and the two characters before it). */
+  private continueSection(input: string): number {
+    const section = this.section!;
+    const before = section.tail;
+    const found = (before + input).indexOf(SECTION_END[section.kind]);
+    if (found < 0) {
+      section.pieces.push(input);
+      section.tail = (before + input).slice(-2);
+      return -1;
+    }
+    this.section = null;
+    const end = found - before.length; // in `input`; negative when the end began in the last chunk
+    const body = section.pieces.join("") + input.slice(0, Math.max(0, end));
+    this.endSection(section.kind, end < 0 ? body.slice(0, end) : body);
+    return end + 3;
+  }
+
+  private endSection(kind: OpenSection["kind"], body: string): void {
+    if (kind === "cdata") {
+      this.events.cdata(normalizeLineEnds(body));
+    } else if (body.includes("--") || body.endsWith("-")) {
+      throw new FastPathUnsupported("a comment with --");
+    }
   }
 
   private startElement(name: string, attributes: Record<string, string>): void {
@@ -231,6 +281,10 @@ function unsupported(construct: string): never {
 function checkCharacters(input: string): void {
   if (DISALLOWED.test(input)) throw new FastPathUnsupported("a control character");
   if (SURROGATE.test(input) && LONE_SURROGATE.test(input)) throw new FastPathUnsupported("a lone surrogate");
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 function isSpace(code: number): boolean {
