@@ -45,10 +45,10 @@ function merge(run: ComparisonTestRow[], baseline: ComparisonTestRow[] | null, o
 const ids = (tests: { automation_case_id: number }[]) => tests.map((t) => t.automation_case_id);
 
 describe("run comparison merge", () => {
-  it("sorts each test identity into its categories", () => {
+  it("sorts each test identity into its categories", async () => {
     const baseline = [row(1, PASSED), row(2, PASSED), row(3, FAILED), row(4, FAILED), row(5, PASSED), row(6, FAILED)];
     const run = [row(1, PASSED), row(2, FAILED), row(3, PASSED), row(4, FAILED), row(7, PASSED), row(8, FAILED)];
-    const result = merge(run, baseline);
+    const result = await merge(run, baseline);
     expect(result.counts).toEqual({
       new_failures: 2,
       still_failing: 1,
@@ -65,8 +65,8 @@ describe("run comparison merge", () => {
     expect(result.failures).toEqual({ total: 3, quarantined: 0, unquarantined: 3 });
   });
 
-  it("describes each test from both runs", () => {
-    const result = merge([row(1, FAILED, 5000)], [row(1, PASSED, 4000), row(2, FAILED, 10)]);
+  it("describes each test from both runs", async () => {
+    const result = await merge([row(1, FAILED, 5000)], [row(1, PASSED, 4000), row(2, FAILED, 10)]);
     expect(result.tests.new_failures[0]).toEqual({
       automation_case_id: 1,
       name: "test 1",
@@ -90,23 +90,23 @@ describe("run comparison merge", () => {
     });
   });
 
-  it("counts a retried test once, by its last result, in the run and in the baseline", () => {
+  it("counts a retried test once, by its last result, in the run and in the baseline", async () => {
     const baseline = [row(1, PASSED), row(1, FAILED), row(2, FAILED), row(2, PASSED)];
     const run = [row(1, FAILED), row(1, PASSED), row(2, PASSED), row(2, FAILED)];
-    const result = merge(run, baseline);
+    const result = await merge(run, baseline);
     expect(ids(result.tests.fixed)).toEqual([1]);
     expect(ids(result.tests.new_failures)).toEqual([2]);
     expect(result.counts.new_tests).toBe(0);
     expect(result.failures.total).toBe(1);
   });
 
-  it("a failure that turns into a skip is neither fixed nor failing", () => {
-    const result = merge([row(1, SKIPPED)], [row(1, FAILED)]);
+  it("a failure that turns into a skip is neither fixed nor failing", async () => {
+    const result = await merge([row(1, SKIPPED)], [row(1, FAILED)]);
     expect(result.counts).toMatchObject({ fixed: 0, still_failing: 0, new_failures: 0 });
   });
 
-  it("without a baseline every test is new and every failure a new failure", () => {
-    const result = merge([row(1, PASSED), row(2, FAILED), row(3, SKIPPED)], null);
+  it("without a baseline every test is new and every failure a new failure", async () => {
+    const result = await merge([row(1, PASSED), row(2, FAILED), row(3, SKIPPED)], null);
     expect(result.counts).toEqual({
       new_failures: 1,
       still_failing: 0,
@@ -117,15 +117,15 @@ describe("run comparison merge", () => {
     });
   });
 
-  it("splits the run's failures by quarantine and flags quarantined tests", () => {
+  it("splits the run's failures by quarantine and flags quarantined tests", async () => {
     const run = [row(1, FAILED), row(2, FAILED), row(3, PASSED)];
-    const result = merge(run, [row(1, FAILED)], { quarantined: new Set([1, 3, 9]) });
+    const result = await merge(run, [row(1, FAILED)], { quarantined: new Set([1, 3, 9]) });
     expect(result.failures).toEqual({ total: 2, quarantined: 1, unquarantined: 1 });
     expect(result.tests.still_failing[0]!.is_quarantined).toBe(true);
     expect(result.tests.new_failures[0]!.is_quarantined).toBe(false);
   });
 
-  it("reports markedly slower tests only: ≥ 1.5× and ≥ 100 ms more, most extra time first", () => {
+  it("reports markedly slower tests only: ≥ 1.5× and ≥ 100 ms more, most extra time first", async () => {
     expect(isMarkedlySlower(300_000, 200_000)).toBe(true);
     expect(isMarkedlySlower(299_999, 200_000)).toBe(false); // under 1.5×
     expect(isMarkedlySlower(150_000, 60_000)).toBe(false); // 2.5× but only 90 ms more
@@ -134,16 +134,16 @@ describe("run comparison merge", () => {
     expect(isMarkedlySlower(1_000_000, null)).toBe(false);
     const baseline = [row(1, PASSED, 200_000), row(2, PASSED, 1_000_000), row(3, PASSED, 60_000), row(4, PASSED, null)];
     const run = [row(1, PASSED, 400_000), row(2, FAILED, 3_000_000), row(3, PASSED, 150_000), row(4, PASSED, 900_000)];
-    const result = merge(run, baseline);
+    const result = await merge(run, baseline);
     expect(ids(result.tests.slower)).toEqual([2, 1]);
     expect(result.counts.slower).toBe(2);
   });
 
-  it("lists at most `limit` tests per category, by name, while counts stay complete", () => {
+  it("lists at most `limit` tests per category, by name, while counts stay complete", async () => {
     const run = Array.from({ length: 30 }, (_, i) =>
       row(i + 1, FAILED, 1000, { name: `t${String(30 - i).padStart(2, "0")}` }),
     );
-    const result = merge(run, null, { limit: 5 });
+    const result = await merge(run, null, { limit: 5 });
     expect(result.counts.new_failures).toBe(30);
     expect(result.counts.new_tests).toBe(30);
     expect(result.tests.new_failures.map((t) => t.name)).toEqual(["t01", "t02", "t03", "t04", "t05"]);
@@ -151,10 +151,18 @@ describe("run comparison merge", () => {
     expect(result.failures.total).toBe(30);
   });
 
-  it("orders equal names by folder, then by id", () => {
+  it("lists only the categories asked for, and keeps every count", async () => {
+    const run = [row(1, FAILED), row(2, PASSED)];
+    const result = await merge(run, null, { limit: 1, categories: ["new_failures"] });
+    expect(result.counts).toMatchObject({ new_failures: 1, new_tests: 2 });
+    expect(ids(result.tests.new_failures)).toEqual([1]);
+    expect(result.tests.new_tests).toEqual([]);
+  });
+
+  it("orders equal names by folder, then by id", async () => {
     const run = [row(3, FAILED, 1, { name: "x", folder: "b" }), row(2, FAILED, 1, { name: "x", folder: "a" })];
     const more = [row(5, FAILED, 1, { name: "x", folder: "a" })];
-    expect(ids(merge([...run, ...more], null).tests.new_failures)).toEqual([2, 5, 3]);
+    expect(ids((await merge([...run, ...more], null)).tests.new_failures)).toEqual([2, 5, 3]);
   });
 });
 

@@ -4,6 +4,7 @@ import { invalidField, NotFoundError } from "../../errors.js";
 import type { RunRow } from "../../storage/repositories/automation.js";
 import { findRun } from "../../storage/repositories/automation.js";
 import {
+  type ComparisonTestReader,
   comparisonTestReader,
   type NarrowTestRow,
   type TestDetails,
@@ -49,6 +50,8 @@ export interface MergeInput extends Judgement {
   baseline: readonly ComparisonTestRow[] | null;
   /** most tests listed per category (the counts are always complete) */
   limit: number;
+  /** the categories whose tests are listed; all by default */
+  categories?: readonly ComparisonCategory[];
 }
 
 export interface ClassifyInput extends Judgement {
@@ -259,8 +262,8 @@ function siftDown<T>(heap: T[], index: number, compare: (a: T, b: T) => number):
   }
 }
 
-/** The whole merge over rows read wide (each row's id is its position: the run's first, then the baseline's). */
-export function mergeComparison(input: MergeInput): ComparisonFigures {
+/** The whole merge over rows read wide, in memory (each row's id is its position: the run's first, then the baseline's). */
+export function mergeComparison(input: MergeInput): Promise<ComparisonFigures> {
   const narrow = (row: ComparisonTestRow, id: number): NarrowTestRow => [id, row.case_id, row.status_id, row.elapsed];
   const offset = input.run.length;
   const classified = classifyTests({
@@ -268,16 +271,38 @@ export function mergeComparison(input: MergeInput): ComparisonFigures {
     run: input.run.map((row, i) => narrow(row, i)),
     baseline: input.baseline?.map((row, i) => narrow(row, offset + i)) ?? null,
   });
-  const details = new Map<number, TestDetails>([
+  const rows = new Map<number, TestDetails>([
     ...input.run.map((row, i) => [i, row] as const),
     ...(input.baseline ?? []).map((row, i) => [offset + i, row] as const),
   ]);
-  const listed = pickListed(classified, input.limit, details);
+  const reader = { namesOf: async () => rows, detailsOf: async () => rows };
+  return listTests(classified, { limit: input.limit, categories: input.categories ?? COMPARISON_CATEGORIES }, reader);
+}
+
+/**
+ * The tests each listed category shows: names read only where a category's order needs them, details only of
+ * the rows listed. Naming is what costs: a source's first run has every test in `new_tests`.
+ */
+export async function listTests(
+  classified: Classification,
+  { limit, categories }: { limit: number; categories: readonly ComparisonCategory[] },
+  reader: Pick<ComparisonTestReader, "namesOf" | "detailsOf">,
+): Promise<ComparisonFigures> {
+  const listing = onlyListing(classified, categories);
+  const listed = pickListed(listing, limit, await reader.namesOf(rowsToName(listing, limit)));
+  const details = await reader.detailsOf(rowsToDescribe(listing, listed));
   return {
     counts: classified.counts,
     failures: classified.failures,
-    tests: describeListed(classified, listed, details),
+    tests: describeListed(listing, listed, details),
   };
+}
+
+/** The classification with only `categories`' members left to list; the counts stay complete. */
+function onlyListing(c: Classification, categories: readonly ComparisonCategory[]): Classification {
+  const members = emptyLists();
+  for (const category of categories) members[category] = c.members[category];
+  return { ...c, members };
 }
 
 export type ComparisonRule = "requested" | "same_branch_and_config" | "same_source" | "none";
@@ -314,22 +339,12 @@ export async function compareRun(
   return { run, baseline, rule, ...(await compareTests(ctx, run, baseline, listing)) };
 }
 
-/**
- * The classification with only `categories`' members left to list. Naming a category is what costs: a
- * source's first run has every test in `new_tests`, and ordering them reads every name.
- */
-export function onlyListing(c: Classification, categories: readonly ComparisonCategory[]): Classification {
-  const members = emptyLists();
-  for (const category of categories) members[category] = c.members[category];
-  return { ...c, members };
-}
-
 /** The merge over the database: narrow rows of both runs, names of the candidates that need them, the listed rows. */
 async function compareTests(
   ctx: AppContext,
   run: RunRow,
   baseline: RunRow | null,
-  { limit, categories }: { limit: number; categories: readonly ComparisonCategory[] },
+  listing: { limit: number; categories: readonly ComparisonCategory[] },
 ): Promise<ComparisonFigures> {
   const reader = comparisonTestReader(ctx.storage);
   const [runTests, baselineTests, quarantined] = await Promise.all([
@@ -345,14 +360,7 @@ async function compareTests(
     isPassed: (id) => byId.get(id)?.is_passed === true,
     quarantined,
   });
-  const listing = onlyListing(classified, categories);
-  const listed = pickListed(listing, limit, await reader.namesOf(rowsToName(listing, limit)));
-  const details = await reader.detailsOf(rowsToDescribe(listing, listed));
-  return {
-    counts: classified.counts,
-    failures: classified.failures,
-    tests: describeListed(listing, listed, details),
-  };
+  return listTests(classified, listing, reader);
 }
 
 async function requestedBaseline(ctx: AppContext, run: RunRow, baselineId: number): Promise<RunRow> {
