@@ -13,7 +13,7 @@ import { loadInsightSettings } from "../services/insights/settings.js";
 import type { Storage } from "../storage/db.js";
 import type { ApiClient } from "./http.js";
 
-/** Retention tests: runs submitted over HTTP, and a full recompute of every aggregate from the rows left. */
+/** Runs submitted over HTTP (retention and comparison tests), and a full recompute of every aggregate from the rows left. */
 
 export interface TestSpec {
   key: string;
@@ -21,6 +21,9 @@ export interface TestSpec {
   elapsed?: number | null;
   /** a failure message: the test then carries a "Failure" field and joins a failure group */
   failure?: string;
+  /** default `test <key>` and `suite` */
+  name?: string;
+  folder?: string;
 }
 
 export function wireTest(spec: TestSpec) {
@@ -29,8 +32,8 @@ export function wireTest(spec: TestSpec) {
     : [];
   return {
     key: spec.key,
-    name: `test ${spec.key}`,
-    folder: "suite",
+    name: spec.name ?? `test ${spec.key}`,
+    folder: spec.folder ?? "suite",
     status: spec.status,
     ...(spec.elapsed === null ? {} : { elapsed: spec.elapsed ?? 1000 }),
     fields,

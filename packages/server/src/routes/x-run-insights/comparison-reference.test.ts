@@ -7,6 +7,7 @@ import { SQLITE_COMPARISON_SQL } from "../../storage/repositories/comparison-tes
 import type { ComparisonTestRow } from "../../storage/repositories/insight-runs.js";
 import { BACKENDS } from "../../test-support/backends.js";
 import { ApiClient } from "../../test-support/http.js";
+import { appendTests, completeRun, submitRun, type TestSpec } from "../../test-support/retention.js";
 import { startServerProcess, type TestServer } from "../../test-support/server-process.js";
 
 /**
@@ -16,28 +17,19 @@ import { startServerProcess, type TestServer } from "../../test-support/server-p
  * query on the server's storage.
  */
 
-interface T {
-  key: string;
-  status: "passed" | "failure" | "skipped";
-  elapsed: number;
-  name?: string;
-  folder?: string;
-  message?: string;
-}
-
 // Names whose order by name, then folder, then case id is not their key order: ties on name and folder,
 // case and accents, a character outside the BMP and one just below it.
 const NAMES = ["beta", "Beta", "alpha", "émile", "zeta", "𝒳 astral", "\uff01 fullwidth", "alpha"];
 const FOLDERS = ["b", "a", "a"];
 
-function test(i: number, status: T["status"], elapsed: number): T {
+function test(i: number, status: "passed" | "failure" | "skipped", elapsed: number): TestSpec {
   return {
     key: `k${String(i).padStart(3, "0")}`,
     status,
     elapsed,
     name: NAMES[i % NAMES.length]!,
     folder: FOLDERS[i % FOLDERS.length]!,
-    ...(status === "failure" ? { message: `expected ${i} to be ${i + 1}` } : {}),
+    ...(status === "failure" ? { failure: `expected ${i} to be ${i + 1}` } : {}),
   };
 }
 
@@ -77,25 +69,12 @@ describe.each(BACKENDS)("run comparison against the plain algorithm on %s", (bac
     await server?.stop();
   });
 
-  async function submit(source: string, appends: T[][]): Promise<number> {
-    const created = await api.post("/projects/1/automation/runs", { name: `${source} run`, source });
-    expect(created.status).toBe(201);
-    const thread = await api.post(`/automation/runs/${created.body.id}/threads`, {});
-    for (const tests of appends) {
-      const res = await api.post(`/automation/runs/threads/${thread.body.id}/append`, {
-        tests: tests.map((t) => ({
-          key: t.key,
-          name: t.name ?? t.key,
-          folder: t.folder ?? "suite",
-          status: t.status,
-          elapsed: t.elapsed,
-          ...(t.message ? { fields: [failureField(t.message)] } : {}),
-        })),
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(204);
-    }
-    expect((await api.post(`/automation/runs/${created.body.id}/complete`, {})).status).toBe(204);
-    return created.body.id;
+  /** The appends one after the other (retries in the last), then the run completed. */
+  async function submit(source: string, appends: TestSpec[][]): Promise<number> {
+    const { runId, threadId } = await submitRun(api, 1, { source, tests: appends[0] ?? [], complete: false });
+    for (const tests of appends.slice(1)) await appendTests(api, threadId, tests);
+    await completeRun(api, runId);
+    return runId;
   }
 
   async function expected(run: number, baseline: number | null, limit: number) {
@@ -174,16 +153,6 @@ describe.each(BACKENDS)("run comparison against the plain algorithm on %s", (bac
     );
   });
 });
-
-function failureField(message: string) {
-  return {
-    type: 4,
-    name: "Failure",
-    value: `AssertionError: ${message}\n    at Object.<anonymous> (tests/example.spec.ts:10:5)`,
-    meta: { type: "AssertionError", message },
-    is_highlight: false,
-  };
-}
 
 // storage/query-plans.test.ts sees only what goes through Kysely: the comparison's own SQLite statements are checked here.
 describe("the run comparison's SQLite statements", () => {
