@@ -119,6 +119,16 @@ describe("fast XML scanner", () => {
     expect(() => scan(xml)).toThrow(FastPathUnsupported);
   });
 
+  it("leaves an XML declaration cut by chunk ends past 1 KiB to saxes", async () => {
+    const xml = `<?xml version="1.0"${" ".repeat(2000)}?><testsuite><testcase name="a"/></testsuite>`;
+    expect(scan(xml)).toHaveLength(4);
+    expect(() => scan(xml, 512)).toThrow(/an XML declaration over 1 KiB/);
+    const bytes = Buffer.from(xml);
+    const auto = await read(bytes, "auto", 512);
+    expectSameReading(auto, await read(bytes, "saxes", 512));
+    expect(auto.tests).toHaveLength(1);
+  });
+
   it("reads every real-world fixture itself, and reads it as saxes does", async () => {
     const fixtures = [
       "cypress-mocha.xml",
