@@ -54,3 +54,29 @@ export function AutomationStatusChip({ status }: { status: number }) {
   const known = AUTOMATION_STATUSES[status] ?? { label: `Status ${status}`, tone: "neutral" as const };
   return <StatusChip tone={known.tone}>{known.label}</StatusChip>;
 }
+
+/** The words each kind of planned work uses for being done and being under way. */
+const WORK_STATE_LABELS = {
+  "manual run": { done: "Closed", doneTone: "neutral", started: "In progress" },
+  session: { done: "Closed", doneTone: "neutral", started: "Open" },
+  milestone: { done: "Completed", doneTone: "passed", started: "Active" },
+} as const satisfies Record<string, { done: string; doneTone: StatusTone; started: string }>;
+
+/**
+ * Where a manual run, session or milestone stands: done, under way, or not started yet. Its list and its own
+ * page use this one chip, so both say the same.
+ */
+export function WorkStateChip({
+  kind,
+  done,
+  started,
+}: {
+  kind: keyof typeof WORK_STATE_LABELS;
+  done: boolean;
+  started: boolean;
+}) {
+  const labels = WORK_STATE_LABELS[kind];
+  if (done) return <StatusChip tone={labels.doneTone}>{labels.done}</StatusChip>;
+  if (started) return <StatusChip tone="running">{labels.started}</StatusChip>;
+  return <StatusChip tone="pending">Not started</StatusChip>;
+}

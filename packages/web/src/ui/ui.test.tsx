@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "../api/client";
 import { ErrorState } from "./ErrorState";
 import { ExternalLink, safeHref } from "./ExternalLink";
-import { AutomationStatusChip, ResultStatusChip } from "./StatusChip";
+import { AutomationStatusChip, ResultStatusChip, WorkStateChip } from "./StatusChip";
 import { Time } from "./Time";
 
 afterEach(cleanup);
@@ -55,6 +55,25 @@ describe("status chips say their status in words", () => {
     expect(screen.getByText("Skipped").className).toBe("chip chip--skipped");
     expect(screen.getByText("Flaked").className).toBe("chip chip--failed");
     expect(screen.getByText("Running").className).toBe("chip chip--running");
+  });
+
+  it("says where planned work stands, in each kind's words, not started outlined", () => {
+    const { container } = render(
+      <>
+        <WorkStateChip kind="manual run" done={false} started={false} />
+        <WorkStateChip kind="manual run" done={false} started />
+        <WorkStateChip kind="session" done={false} started />
+        <WorkStateChip kind="milestone" done started />
+        <WorkStateChip kind="session" done started />
+      </>,
+    );
+    expect([...container.querySelectorAll(".chip")].map((chip) => [chip.textContent, chip.className])).toEqual([
+      ["Not started", "chip chip--pending"],
+      ["In progress", "chip chip--running"],
+      ["Open", "chip chip--running"],
+      ["Completed", "chip chip--passed"],
+      ["Closed", "chip chip--neutral"],
+    ]);
   });
 });
 

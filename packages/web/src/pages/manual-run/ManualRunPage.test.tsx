@@ -128,6 +128,8 @@ describe("the manual run page", () => {
     const app = await renderApp("/manual-runs/10?test=101");
     expect(await screen.findByRole("heading", { name: "Checkout regression", level: 1 })).toBeTruthy();
     expect(screen.getByText("1 of 3 tested (33%)")).toBeTruthy();
+    // the run was never started: its page says so, as the manual runs list does
+    expect(screen.getByText("Not started").className).toBe("chip chip--pending");
     expect(
       screen.getByText((_, element) => element?.tagName === "SPAN" && element.textContent === "Milestone: Sprint 15"),
     ).toBeTruthy();

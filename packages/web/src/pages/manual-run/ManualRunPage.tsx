@@ -14,7 +14,7 @@ import { Duration } from "../../ui/Duration";
 import { ErrorState, errorMessage } from "../../ui/ErrorState";
 import { Loading } from "../../ui/Loading";
 import { PageHeader } from "../../ui/PageHeader";
-import { StatusChip } from "../../ui/StatusChip";
+import { WorkStateChip } from "../../ui/StatusChip";
 import { UnsavedChangesGuard } from "../../ui/UnsavedChangesGuard";
 import { useProjectUsers } from "../manual-runs/hooks";
 import { progressLabel, progressOf } from "../manual-runs/progress";
@@ -281,7 +281,7 @@ function RunHeader({
       }
     >
       <div className="manual-run__summary">
-        {run.is_closed ? <StatusChip tone="neutral">Closed</StatusChip> : <StatusChip tone="running">Open</StatusChip>}
+        <WorkStateChip kind="manual run" done={run.is_closed} started={run.is_started} />
         <Link to="/projects/$projectId/manual-runs" params={{ projectId: run.project_id }}>
           All manual runs
         </Link>

@@ -12,7 +12,7 @@ import { PageHeader } from "../../ui/PageHeader";
 import { Pager } from "../../ui/Pager";
 import { QueryState } from "../../ui/QueryState";
 import { SegmentedControl } from "../../ui/SegmentedControl";
-import { StatusChip } from "../../ui/StatusChip";
+import { WorkStateChip } from "../../ui/StatusChip";
 import { Time } from "../../ui/Time";
 import { CreateRunForm } from "./CreateRunForm";
 import { type ManualRunsPageData, useManualRuns } from "./hooks";
@@ -53,14 +53,9 @@ const columns = col.columns([
     id: "state",
     header: "State",
     enableSorting: false,
-    cell: ({ row }) =>
-      row.original.run.is_closed ? (
-        <StatusChip tone="neutral">Closed</StatusChip>
-      ) : row.original.run.is_started ? (
-        <StatusChip tone="running">In progress</StatusChip>
-      ) : (
-        <StatusChip tone="pending">Not started</StatusChip>
-      ),
+    cell: ({ row }) => (
+      <WorkStateChip kind="manual run" done={row.original.run.is_closed} started={row.original.run.is_started} />
+    ),
   }),
   col.display({
     id: "progress",

@@ -13,7 +13,7 @@ import { formatCount } from "../../ui/format";
 import { plural } from "../../ui/insights";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
-import { AutomationStatusChip, StatusChip } from "../../ui/StatusChip";
+import { AutomationStatusChip, StatusChip, WorkStateChip } from "../../ui/StatusChip";
 import { Time } from "../../ui/Time";
 import { milestoneProgressQuery, useSaveMilestone } from "../milestones/hooks";
 import { MilestoneDialog } from "../milestones/MilestoneDialog";
@@ -56,11 +56,7 @@ function MilestoneView({ milestone }: { milestone: Milestone }) {
             All milestones
           </Link>
           <span aria-hidden="true">·</span>
-          {milestone.is_completed ? (
-            <StatusChip tone="passed">Completed</StatusChip>
-          ) : (
-            <StatusChip tone="running">Active</StatusChip>
-          )}
+          <WorkStateChip kind="milestone" done={milestone.is_completed} started={milestone.is_started} />
           <span aria-hidden="true">·</span>
           <span>{datesLabel(milestone)}</span>
         </p>

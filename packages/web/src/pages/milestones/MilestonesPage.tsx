@@ -11,7 +11,7 @@ import { PageHeader } from "../../ui/PageHeader";
 import { Pager } from "../../ui/Pager";
 import { QueryState } from "../../ui/QueryState";
 import { SegmentedControl } from "../../ui/SegmentedControl";
-import { StatusChip } from "../../ui/StatusChip";
+import { WorkStateChip } from "../../ui/StatusChip";
 import { type MilestoneState, type MilestoneStats, useMilestones } from "./hooks";
 import { MilestoneDialog } from "./MilestoneDialog";
 
@@ -81,14 +81,13 @@ function milestoneColumns(onEdit: ((milestone: Milestone) => void) | null) {
       id: "state",
       header: "State",
       enableSorting: false,
-      cell: ({ row }) =>
-        row.original.milestone.is_completed ? (
-          <StatusChip tone="passed">Completed</StatusChip>
-        ) : row.original.milestone.is_started ? (
-          <StatusChip tone="running">Active</StatusChip>
-        ) : (
-          <StatusChip tone="pending">Not started</StatusChip>
-        ),
+      cell: ({ row }) => (
+        <WorkStateChip
+          kind="milestone"
+          done={row.original.milestone.is_completed}
+          started={row.original.milestone.is_started}
+        />
+      ),
     }),
     ...(onEdit
       ? [

@@ -10,7 +10,7 @@ import { CountsBar, countsOf } from "../../ui/CountsBar";
 import { errorMessage } from "../../ui/ErrorState";
 import { PageHeader } from "../../ui/PageHeader";
 import { QueryState } from "../../ui/QueryState";
-import { StatusChip } from "../../ui/StatusChip";
+import { WorkStateChip } from "../../ui/StatusChip";
 import { useCloseSession, useSessionNames, useSessionRecording } from "./hooks";
 import { SessionAttachments } from "./SessionAttachments";
 import { SessionFindings } from "./SessionFindings";
@@ -55,11 +55,7 @@ function SessionView({ session, fetchedAt }: { session: SessionRecording; fetche
             </>
           ) : null}
           <span aria-hidden="true">·</span>
-          {session.is_closed ? (
-            <StatusChip tone="neutral">Closed</StatusChip>
-          ) : (
-            <StatusChip tone="running">Open</StatusChip>
-          )}
+          <WorkStateChip kind="session" done={session.is_closed} started={session.is_started} />
         </p>
         {!canRecord ? (
           <p className="muted">You can read this session; recording needs the “results” permission in this project.</p>

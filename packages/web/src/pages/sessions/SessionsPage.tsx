@@ -16,7 +16,7 @@ import { Pager } from "../../ui/Pager";
 import { QueryState } from "../../ui/QueryState";
 import { SegmentedControl } from "../../ui/SegmentedControl";
 import { SelectField } from "../../ui/SelectField";
-import { StatusChip } from "../../ui/StatusChip";
+import { WorkStateChip } from "../../ui/StatusChip";
 import { TextAreaField } from "../../ui/TextAreaField";
 import { Time } from "../../ui/Time";
 import { type SessionState, useCreateSession, useOpenMilestones, useSessions } from "./hooks";
@@ -69,14 +69,9 @@ const columns = col.columns([
     id: "state",
     header: "State",
     enableSorting: false,
-    cell: ({ row }) =>
-      row.original.session.is_closed ? (
-        <StatusChip tone="neutral">Closed</StatusChip>
-      ) : row.original.session.is_started ? (
-        <StatusChip tone="running">Open</StatusChip>
-      ) : (
-        <StatusChip tone="pending">Not started</StatusChip>
-      ),
+    cell: ({ row }) => (
+      <WorkStateChip kind="session" done={row.original.session.is_closed} started={row.original.session.is_started} />
+    ),
   }),
   col.display({
     id: "created",
