@@ -258,7 +258,11 @@ function TestList({
       )}
       {tests.length > SHOWN ? (
         <Button variant="ghost" onClick={() => setAll((value) => !value)} aria-expanded={all}>
-          {all ? "Show fewer" : `Show all ${formatCount(tests.length)}`}
+          {all
+            ? "Show fewer"
+            : count > tests.length
+              ? `Show ${formatCount(tests.length)} of ${formatCount(count)}`
+              : `Show all ${formatCount(tests.length)}`}
         </Button>
       ) : null}
       {count > tests.length && (all || tests.length <= SHOWN) ? (

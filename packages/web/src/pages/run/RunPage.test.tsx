@@ -4,7 +4,15 @@ import { setCsrfToken } from "../../api/client";
 import { type FakeRoute, fakeApi, json, page, signedIn } from "../../test-support/fake-api";
 import { automationRun } from "../../test-support/insight-fixtures";
 import { renderApp } from "../../test-support/render";
-import { compact, comparison, ROWS, runTestDetail, runTests, STATUSES } from "../../test-support/run-fixtures";
+import {
+  compact,
+  comparedTest,
+  comparison,
+  ROWS,
+  runTestDetail,
+  runTests,
+  STATUSES,
+} from "../../test-support/run-fixtures";
 import { RUN_POLL_MS } from "./hooks";
 
 afterEach(() => {
@@ -340,6 +348,26 @@ describe("the comparison section", () => {
     expect(within(list(/^Still failing/)).getByText("Quarantined")).toBeTruthy();
     expect(within(list(/^Fixed/)).getByText("Failed")).toBeTruthy();
     expect(list(/^Slower/).textContent).toContain("800 ms → 2.4 s");
+  });
+
+  it("offers the listed tests of a long list as what they are: 50 of 100, then says where the rest are", async () => {
+    const many = Array.from({ length: 50 }, (_, i) =>
+      comparedTest({ automation_case_id: 600 + i, name: `failing ${String(i).padStart(2, "0")}` }),
+    );
+    runApi({
+      "GET /api/v1/x/automation/runs/75/comparison": json({
+        result: comparison({
+          counts: { ...comparison().counts, still_failing: 100 },
+          tests: { ...comparison().tests, still_failing: many },
+        }),
+      }),
+    });
+    await renderApp("/automation/runs/75");
+    const section = await screen.findByRole("region", { name: "Compared with the baseline" });
+    const list = within(section).getByRole("region", { name: /^Still failing/ });
+    fireEvent.click(within(list).getByRole("button", { name: "Show 50 of 100" }));
+    expect(within(list).getAllByRole("link", { name: /^failing / })).toHaveLength(50);
+    expect(list.textContent).toContain("50 more not listed: filter the tests below to see every one.");
   });
 
   it("compares with another run chosen in the picker, held in the URL", async () => {
